@@ -1,0 +1,100 @@
+/**
+ * Queue protocol v1: the one definition of every message that crosses the wire.
+ * The widget parses server answers with these schemas; the server validates requests with them.
+ * See docs/protocol.md for the prose version.
+ */
+import * as v from 'valibot';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Room ids: 1–64 characters of a-z, 0-9 and "-". */
+export const RoomIdSchema = v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/, 'room ids are 1–64 characters of a-z, 0-9 and -'));
+
+/** Ticket ids are server-made; clients only echo them. */
+export const TicketIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed ticket id'));
+
+/** The idempotency key a widget makes and stores before its first join attempt. */
+export const JoinKeySchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/, 'key must be 16–128 characters of A-Z, a-z, 0-9, _ and -'));
+
+export const JoinRequestSchema = v.object({ key: JoinKeySchema });
+export type JoinRequest = v.InferOutput<typeof JoinRequestSchema>;
+
+/** Body accepted by release when sent with navigator.sendBeacon (text/plain, no preflight). */
+export const ReleaseBodySchema = v.object({ ticket: v.pipe(v.string(), v.minLength(1), v.maxLength(2048)) });
+
+export const TicketStateSchema = v.picklist(['waiting', 'admitted', 'released', 'expired']);
+export type TicketState = v.InferOutput<typeof TicketStateSchema>;
+
+const NonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
+const NullableSeconds = v.nullable(v.pipe(v.number(), v.minValue(0)));
+
+export const AdmissionSchema = v.object({
+  /** JWT the ENT verifies (sub = ticket id, aud = room). */
+  token: v.pipe(v.string(), v.minLength(1)),
+  /** ISO 8601 time after which the token is no longer accepted. */
+  expiresAt: v.pipe(v.string(), v.isoTimestamp()),
+});
+export type Admission = v.InferOutput<typeof AdmissionSchema>;
+
+export const TicketStatusSchema = v.object({
+  id: TicketIdSchema,
+  room: RoomIdSchema,
+  state: TicketStateSchema,
+  /** 1-based place in line; null unless waiting. */
+  position: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  /** People ahead in line (position − 1); 0 unless waiting. */
+  ahead: NonNegativeInt,
+  etaSeconds: NullableSeconds,
+  etaLowSeconds: NullableSeconds,
+  etaHighSeconds: NullableSeconds,
+  /** When the server would like to be asked again. Clients add jitter and never go below their floor. */
+  pollAfterMs: v.pipe(v.number(), v.minValue(0), v.maxValue(24 * 3600 * 1000)),
+  /** Server's clock, ISO 8601: lets a client show "updated at" honestly. */
+  serverTime: v.pipe(v.string(), v.isoTimestamp()),
+  /** The signed credential; only in the answer to a join. */
+  ticket: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(2048))),
+  /** Present when state is "admitted". */
+  admission: v.optional(AdmissionSchema),
+});
+export type TicketStatus = v.InferOutput<typeof TicketStatusSchema>;
+
+export const RoomStatusSchema = v.object({
+  room: RoomIdSchema,
+  open: v.boolean(),
+  waiting: NonNegativeInt,
+  active: NonNegativeInt,
+  capacity: NonNegativeInt,
+  admitPerMinute: NonNegativeInt,
+  etaSeconds: NullableSeconds,
+});
+export type RoomStatus = v.InferOutput<typeof RoomStatusSchema>;
+
+/** Body of PUT /admin/rooms/{room}. Every field optional: absent fields keep their value. */
+export const RoomConfigSchema = v.strictObject({
+  capacity: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000))),
+  admitPerMinute: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000_000))),
+  open: v.optional(v.boolean()),
+});
+export type RoomConfig = v.InferOutput<typeof RoomConfigSchema>;
+
+export const ErrorCodeSchema = v.picklist([
+  'bad-request',
+  'bad-room',
+  'bad-json',
+  'unauthorized',
+  'forbidden',
+  'room-not-found',
+  'ticket-not-found',
+  'not-found',
+  'ticket-expired',
+  'payload-too-large',
+  'rate-limited',
+  'unavailable',
+  'internal',
+]);
+export type ErrorCode = v.InferOutput<typeof ErrorCodeSchema>;
+
+export const ErrorBodySchema = v.object({
+  error: v.object({ code: v.string(), message: v.string() }),
+});
+export type ErrorBody = { error: { code: ErrorCode; message: string } };
