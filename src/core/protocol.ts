@@ -74,6 +74,8 @@ export const RoomConfigSchema = v.strictObject({
   capacity: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000))),
   admitPerMinute: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000_000))),
   open: v.optional(v.boolean()),
+  /** Scheduled opening (ISO 8601 with a time zone), or null to remove it. Early arrivals are shuffled at opening. */
+  opensAt: v.optional(v.nullable(v.pipe(v.string(), v.isoTimestamp('opensAt must be an ISO 8601 time like 2026-09-01T08:00:00+02:00')))),
 });
 export type RoomConfig = v.InferOutput<typeof RoomConfigSchema>;
 

@@ -1,0 +1,15 @@
+// The widget loads on a login page during a surge: every byte is paid by millions of pupils at once.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const BUDGET = 15 * 1024;
+const GOAL = 13 * 1024;
+const file = 'dist/antichambre.js';
+const raw = readFileSync(file);
+const gz = gzipSync(raw, { level: 9 }).length;
+const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
+console.log(`${file}: ${kb(raw.length)} raw, ${kb(gz)} gzipped (${gz} bytes; budget ${kb(BUDGET)}, goal ${kb(GOAL)})`);
+if (gz > BUDGET) {
+  console.error(`size budget exceeded by ${gz - BUDGET} bytes`);
+  process.exit(1);
+}

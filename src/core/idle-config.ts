@@ -1,0 +1,86 @@
+/**
+ * Reads the `idle-timeout` and `idle-warning` attributes (whole seconds). A typo must never become a
+ * zero timeout that releases every pupil at once, nor silently disable the feature: a bad value falls
+ * back to the default and comes with an error the element prints with console.error.
+ */
+import { digits, maxValue, minValue, pipe, safeParse, string, toNumber, trim } from 'valibot';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_IDLE_WARNING_MS, MIN_WARNING_MS } from './idle.js';
+
+/** A day: a longer timeout is a mistake (and past the server's own session limits). */
+export const MAX_IDLE_TIMEOUT_S = 86_400;
+/** An hour-long countdown is a mistake too. */
+export const MAX_IDLE_WARNING_S = 3_600;
+
+export const IdleConfigErrorCode = {
+  BAD_TIMEOUT: 'bad-idle-timeout',
+  BAD_WARNING: 'bad-idle-warning',
+  WARNING_TOO_SHORT: 'idle-warning-too-short',
+} as const;
+export type IdleConfigErrorCode = (typeof IdleConfigErrorCode)[keyof typeof IdleConfigErrorCode];
+
+export interface IdleConfigError {
+  readonly code: IdleConfigErrorCode;
+  readonly attribute: 'idle-timeout' | 'idle-warning';
+  /** The attribute exactly as written. */
+  readonly value: string;
+  /** English, for developers; pupils never see it. */
+  readonly message: string;
+}
+
+export interface IdleConfig {
+  readonly timeoutMs: number;
+  readonly warningMs: number;
+  /** Empty when both attributes were absent or valid. */
+  readonly errors: readonly IdleConfigError[];
+}
+
+/** Absent attributes (null or undefined) mean the defaults, without an error. */
+export function parseIdleConfig(attributes: { idleTimeout?: string | null; idleWarning?: string | null }): IdleConfig {
+  const errors: IdleConfigError[] = [];
+  const { idleTimeout, idleWarning } = attributes;
+  const timeoutS = parseSeconds('idle-timeout', idleTimeout, DEFAULT_IDLE_TIMEOUT_MS / 1000, MAX_IDLE_TIMEOUT_S, errors);
+  let warningS = parseSeconds('idle-warning', idleWarning, DEFAULT_IDLE_WARNING_MS / 1000, MAX_IDLE_WARNING_S, errors);
+  const minimumS = MIN_WARNING_MS / 1000;
+  if (warningS < minimumS) {
+    // Clamped rather than reset to the default: the author clearly wanted a short warning.
+    errors.push({
+      code: IdleConfigErrorCode.WARNING_TOO_SHORT,
+      attribute: 'idle-warning',
+      value: String(idleWarning),
+      message:
+        `idle-warning="${idleWarning}" is shorter than the ${minimumS} s that WCAG 2.2.1 requires ` +
+        `to respond; using ${minimumS} s.`,
+    });
+    warningS = minimumS;
+  }
+  return { timeoutMs: timeoutS * 1000, warningMs: warningS * 1000, errors };
+}
+
+const reasons: Record<string, (max: number) => string> = {
+  digits: () => 'is not a whole number of seconds (write e.g. "900", without units or decimals)',
+  min_value: () => 'must be at least 1 second',
+  max_value: (max) => `is more than ${max} seconds`,
+};
+
+function parseSeconds(
+  attribute: IdleConfigError['attribute'],
+  raw: string | null | undefined,
+  defaultS: number,
+  maxS: number,
+  errors: IdleConfigError[],
+): number {
+  if (raw === null || raw === undefined) return defaultS;
+  // Built per call so the maximum is part of the schema; two tiny pipes on a login page are cheap.
+  const schema = pipe(string(), trim(), digits(), toNumber(), minValue(1), maxValue(maxS));
+  const result = safeParse(schema, raw);
+  if (result.success) return result.output;
+  const issueType = result.issues[0].type;
+  const reason = reasons[issueType]?.(maxS) ?? 'is not a valid number of seconds';
+  errors.push({
+    code: attribute === 'idle-timeout' ? IdleConfigErrorCode.BAD_TIMEOUT : IdleConfigErrorCode.BAD_WARNING,
+    attribute,
+    value: raw,
+    message: `${attribute}="${raw}" ${reason}; using the default (${defaultS} s).`,
+  });
+  return defaultS;
+}

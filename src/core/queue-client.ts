@@ -1,0 +1,155 @@
+/**
+ * Protocol v1 over HTTP. Every answer is parsed with the protocol schemas, and every failure comes back
+ * as a typed outcome instead of a thrown error: the caller decides what a failure means for the pupil.
+ */
+import { is } from 'valibot';
+import { ErrorBodySchema, TicketStatusSchema, type TicketStatus } from './protocol.js';
+import { systemClock, type Clock } from './clock.js';
+import { parseRetryAfter } from './retry-after.js';
+
+export type QueueFailure =
+  | { kind: 'network' }
+  | { kind: 'timeout' }
+  /** Our own caller aborted (stop()); not a failure of the server. */
+  | { kind: 'aborted' }
+  | { kind: 'throttled'; httpStatus: number; retryAfterMs: number | null }
+  | { kind: 'server-error'; httpStatus: number }
+  | { kind: 'expired'; httpStatus: 410 }
+  | { kind: 'unauthorized'; httpStatus: 401 }
+  /** serverCode tells a server's "ticket-not-found" from a proxy's 404 page. */
+  | { kind: 'not-found'; httpStatus: 404; serverCode?: string }
+  /** Any other 4xx: the server refuses the request itself. */
+  | { kind: 'rejected'; httpStatus: number; serverCode?: string }
+  | { kind: 'invalid-response'; httpStatus: number };
+
+export type QueueOutcome<T> = { kind: 'ok'; httpStatus: number; value: T } | QueueFailure;
+
+/** True when the outcome is a real HTTP answer (as opposed to silence: network error or timeout). */
+export function isAnswer(outcome: QueueOutcome<unknown>): boolean {
+  return 'httpStatus' in outcome;
+}
+
+export interface QueueClient {
+  join(key: string, signal?: AbortSignal): Promise<QueueOutcome<TicketStatus>>;
+  status(id: string, ticket: string, signal?: AbortSignal): Promise<QueueOutcome<TicketStatus>>;
+  release(id: string, ticket: string, signal?: AbortSignal): Promise<QueueOutcome<undefined>>;
+}
+
+export interface QueueClientOptions {
+  endpoint: string;
+  room: string;
+  fetch?: typeof fetch;
+  clock?: Clock;
+  timeoutMs?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function createQueueClient({
+  endpoint,
+  room,
+  fetch: fetchFn = (input, init) => fetch(input, init),
+  clock = systemClock,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+}: QueueClientOptions): QueueClient {
+  const tickets = ticketsUrl(endpoint, room);
+  const ticketUrl = (id: string) => `${tickets}/${encodeURIComponent(id)}`;
+  const bearer = (ticket: string) => ({ Authorization: `Bearer ${ticket}` });
+
+  async function request(url: string, init: RequestInit, signal: AbortSignal | undefined, expectBody: boolean) {
+    if (signal?.aborted) return { kind: 'aborted' } as const;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = clock.setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const forward = () => controller.abort();
+    signal?.addEventListener('abort', forward, { once: true });
+    try {
+      const response = await fetchFn(url, {
+        ...init,
+        headers: { Accept: 'application/json', ...init.headers },
+        signal: controller.signal,
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+      // The body is read under the same timeout: a server can stall after sending headers.
+      const text = response.status === 204 ? '' : await response.text();
+      return interpret(response, text, expectBody);
+    } catch {
+      if (signal?.aborted) return { kind: 'aborted' } as const;
+      return timedOut ? ({ kind: 'timeout' } as const) : ({ kind: 'network' } as const);
+    } finally {
+      clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
+    }
+  }
+
+  function interpret(response: Response, text: string, expectBody: boolean): QueueOutcome<TicketStatus | undefined> {
+    const httpStatus = response.status;
+    if (response.ok) {
+      if (!expectBody) return { kind: 'ok', httpStatus, value: undefined };
+      const value = parseJson(text);
+      return is(TicketStatusSchema, value) ? { kind: 'ok', httpStatus, value } : { kind: 'invalid-response', httpStatus };
+    }
+    const body = parseJson(text);
+    const serverCode = is(ErrorBodySchema, body) ? body.error.code : undefined;
+    if (httpStatus === 401) return { kind: 'unauthorized', httpStatus };
+    if (httpStatus === 404) return { kind: 'not-found', httpStatus, serverCode };
+    if (httpStatus === 410) return { kind: 'expired', httpStatus };
+    if (httpStatus === 429 || httpStatus === 503) {
+      return { kind: 'throttled', httpStatus, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), clock.now()) };
+    }
+    if (httpStatus >= 400 && httpStatus < 500) return { kind: 'rejected', httpStatus, serverCode };
+    return { kind: 'server-error', httpStatus };
+  }
+
+  return {
+    join: (key, signal) =>
+      request(tickets, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key }) }, signal, true) as Promise<
+        QueueOutcome<TicketStatus>
+      >,
+    status: (id, ticket, signal) =>
+      request(ticketUrl(id), { method: 'GET', headers: bearer(ticket) }, signal, true) as Promise<QueueOutcome<TicketStatus>>,
+    release: (id, ticket, signal) =>
+      request(`${ticketUrl(id)}/release`, { method: 'POST', headers: bearer(ticket) }, signal, false) as Promise<QueueOutcome<undefined>>,
+  };
+}
+
+const ticketsUrl = (endpoint: string, room: string) => `${endpoint.replace(/\/+$/, '')}/rooms/${encodeURIComponent(room)}/tickets`;
+
+export interface ReleaseBeaconOptions {
+  sendBeacon?: (url: string, data: BodyInit) => boolean;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Fire-and-forget release for `pagehide`: a text/plain body, so no CORS preflight is needed and the request
+ * survives the page. A separate function, so the widget bundle only pays for it once a mode uses it.
+ */
+export function releaseBeacon(
+  endpoint: string,
+  room: string,
+  id: string,
+  ticket: string,
+  {
+    sendBeacon = (url, data) => globalThis.navigator?.sendBeacon?.(url, data) ?? false,
+    fetch: fetchFn = (input, init) => fetch(input, init),
+  }: ReleaseBeaconOptions = {},
+): boolean {
+  const url = `${ticketsUrl(endpoint, room)}/${encodeURIComponent(id)}/release`;
+  const body = JSON.stringify({ ticket });
+  if (sendBeacon(url, new Blob([body], { type: 'text/plain' }))) return true;
+  // sendBeacon refuses when missing or over its quota; keepalive fetch shares the quota but may still go.
+  fetchFn(url, { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, keepalive: true, credentials: 'omit' }).catch(() => {});
+  return false;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

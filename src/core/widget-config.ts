@@ -1,0 +1,64 @@
+/**
+ * The widget's attributes, validated before anything touches the network: a misconfigured page must show
+ * its mistake, not send requests to a wrong place.
+ */
+import { is, picklist, pipe, regex, string } from 'valibot';
+import { AntichambreError } from './errors.js';
+import { RoomIdSchema } from './protocol.js';
+import type { WhenUnreachable } from './waiting-room.js';
+
+export interface WidgetConfig {
+  /** Absolute, without trailing slash. */
+  endpoint: string;
+  room: string;
+  returnUrl?: string;
+  admissionCookie: string;
+  whenUnreachable: WhenUnreachable;
+}
+
+export interface WidgetAttributes {
+  endpoint?: string | null;
+  room?: string | null;
+  returnUrl?: string | null;
+  admissionCookie?: string | null;
+  whenUnreachable?: string | null;
+}
+
+/** RFC 6265 cookie-name (an HTTP token), kept short. */
+const CookieNameSchema = pipe(string(), regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/));
+const WhenUnreachableSchema = picklist(['wait', 'open']);
+
+export const DEFAULT_ADMISSION_COOKIE = 'antichambre_admission';
+
+/** Relative URLs resolve against the page, so `endpoint="/api/v1"` works on the ENT's own origin. */
+function httpUrl(value: string, base: string): string | undefined {
+  try {
+    const url = new URL(value, base);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Throws an AntichambreError naming the first bad attribute. */
+export function parseWidgetConfig(attributes: WidgetAttributes, baseUrl: string): WidgetConfig {
+  const { endpoint, room, returnUrl, admissionCookie, whenUnreachable } = attributes;
+  if (!endpoint) throw new AntichambreError('missing-endpoint');
+  const absoluteEndpoint = httpUrl(endpoint, baseUrl);
+  if (!absoluteEndpoint) throw new AntichambreError('bad-endpoint');
+  if (!room) throw new AntichambreError('missing-room');
+  if (!is(RoomIdSchema, room)) throw new AntichambreError('bad-room');
+  const absoluteReturnUrl = returnUrl ? httpUrl(returnUrl, baseUrl) : undefined;
+  if (returnUrl && !absoluteReturnUrl) throw new AntichambreError('bad-return-url');
+  const cookie = admissionCookie ?? DEFAULT_ADMISSION_COOKIE;
+  if (!is(CookieNameSchema, cookie)) throw new AntichambreError('bad-admission-cookie');
+  const unreachable = whenUnreachable ?? 'wait';
+  if (!is(WhenUnreachableSchema, unreachable)) throw new AntichambreError('bad-when-unreachable');
+  return {
+    endpoint: absoluteEndpoint.replace(/\/+$/, ''),
+    room,
+    returnUrl: absoluteReturnUrl,
+    admissionCookie: cookie,
+    whenUnreachable: unreachable,
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * Bundle entry point: defines <antichambre-queue> and declares its tag and events for TypeScript users.
+ * Loading the script twice (two bundles on one page) must not throw, hence the guard.
+ */
+import { AntichambreQueue } from './antichambre-queue.component.js';
+import type { AntichambreEventDetails } from './events.js';
+
+export { AntichambreQueue };
+export type { AntichambreEventDetails } from './events.js';
+
+if (!customElements.get('antichambre-queue')) customElements.define('antichambre-queue', AntichambreQueue);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'antichambre-queue': AntichambreQueue;
+  }
+  interface GlobalEventHandlersEventMap {
+    'antichambre-joined': CustomEvent<AntichambreEventDetails['antichambre-joined']>;
+    'antichambre-position': CustomEvent<AntichambreEventDetails['antichambre-position']>;
+    'antichambre-admitted': CustomEvent<AntichambreEventDetails['antichambre-admitted']>;
+    'antichambre-error': CustomEvent<AntichambreEventDetails['antichambre-error']>;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * What the ENT side uses, under `{endpoint}`:
+ * - `GET /.well-known/jwks.json`: the public keys of admission tokens, for ENT backends that verify
+ *   tokens themselves (`verifyAdmission`, nimbus-jose-jwt, firebase/php-jwt…);
+ * - `GET /verify`: the gate for a reverse proxy (nginx `auth_request`, Traefik ForwardAuth, Caddy
+ *   `forward_auth`): 200 when the request carries a valid admission, 401 otherwise.
+ *
+ * The gate is stateless, like the token: it checks the signature, expiry and room, not the store. A
+ * pupil who released the seat keeps a valid token until it expires (at most sessionTtl).
+ */
+import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import * as v from 'valibot';
+import { RoomIdSchema } from '../core/protocol.js';
+import { AdmissionCache } from './admission-cache.js';
+import type { AdmissionKey } from './admission-key.js';
+import { HttpError, errorBody } from './errors.js';
+import { bearer } from './requests.js';
+import { createAdmissionVerifier } from './verify-admission.js';
+
+export const ROOM_HEADER = 'X-Antichambre-Room';
+
+export interface AdmissionRoutesDeps {
+  admissionKey: AdmissionKey;
+  issuer: string;
+  /** Cookie the widget sets with the token (attribute `admission-cookie`). */
+  cookieName: string;
+  now: () => number;
+}
+
+/** Proxies forward the original method to the gate (nginx subrequests do); the body is ignored. */
+const GATE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export function createAdmissionRoutes(deps: AdmissionRoutesDeps): Hono {
+  const routes = new Hono();
+  const cache = new AdmissionCache();
+  const jwks = JSON.stringify(deps.admissionKey.jwks());
+  const verify = createAdmissionVerifier({
+    key: deps.admissionKey.verificationKey,
+    issuer: deps.issuer,
+    // Another instance may have signed the token: forgive its clock a couple of seconds.
+    clockToleranceSeconds: 2,
+    now: deps.now,
+  });
+
+  routes.get('/.well-known/jwks.json', (c) =>
+    c.body(jwks, 200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' }),
+  );
+
+  routes.on(GATE_METHODS, '/verify', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const room = gateRoom(c);
+    const token = bearer(c) ?? getCookie(c, deps.cookieName) ?? null;
+    if (token === null) return refuse(c, 'missing', 'No admission: join the waiting room first.');
+    if (token.length > 4096) return refuse(c, 'malformed', 'Not an admission token.');
+    let admission = cache.get(token, deps.now());
+    if (admission === undefined) {
+      const verdict = await verify(token);
+      if (!verdict.valid) return refuse(c, verdict.reason, verdict.message);
+      admission = verdict.admission;
+      cache.set(token, admission);
+    }
+    if (room !== null && admission.room !== room) return refuse(c, 'wrong-room', 'The admission is for another room.');
+    // Upstreams can read who got in (nginx: auth_request_set $ticket $upstream_http_x_antichambre_ticket).
+    c.header(ROOM_HEADER, admission.room);
+    c.header('X-Antichambre-Ticket', admission.ticketId);
+    return c.json({ room: admission.room, ticketId: admission.ticketId, expiresAt: admission.expiresAt.toISOString() });
+  });
+
+  return routes;
+}
+
+/** The room the proxy asks about (`?room=` or the header), or null to accept any room. */
+function gateRoom(c: Context): string | null {
+  const room = c.req.query('room') ?? c.req.header(ROOM_HEADER) ?? null;
+  if (room !== null && !v.is(RoomIdSchema, room)) throw new HttpError(400, 'bad-room', 'Room ids are 1–64 characters of a-z, 0-9 and -.');
+  return room;
+}
+
+function refuse(c: Context, reason: string, message: string): Response {
+  // The reason is for the proxy's logs; the body for a human who calls the gate by hand.
+  c.header('X-Antichambre-Reason', reason);
+  c.header('WWW-Authenticate', `Bearer error="invalid_token"`);
+  return c.json(errorBody('unauthorized', message), 401);
+}

@@ -1,0 +1,82 @@
+/** The pupil-facing routes of protocol v1, relative to the API base (`/api/v1`). See docs/protocol.md. */
+import { Hono, type Context } from 'hono';
+import { JoinRequestSchema, ReleaseBodySchema } from '../core/protocol.js';
+import { HttpError } from './errors.js';
+import type { RateLimiter } from './rate-limit.js';
+import { bearer, bodyText, parseJson, roomParam, ticketIdParam } from './requests.js';
+import type { Store } from './stores/store.js';
+import { roomStatus, ticketStatus, type ViewContext } from './ticket-view.js';
+import type { Tokens } from './tokens.js';
+
+export interface ApiDeps {
+  store: Store;
+  tokens: Tokens;
+  now: () => number;
+  sessionTtlMs: number;
+  /** Joins per client; status, heartbeat and release carry a credential and are paced by the server. */
+  joinLimiter: RateLimiter;
+  /** The client a request counts against (see client-address.ts). */
+  clientOf: (c: Context) => string;
+}
+
+export function createApi(deps: ApiDeps): Hono {
+  const { store, tokens } = deps;
+  const api = new Hono();
+  const view = (now: number): ViewContext => ({ tokens, now, sessionTtlMs: deps.sessionTtlMs });
+
+  api.post('/rooms/:room/tickets', async (c) => {
+    const room = roomParam(c);
+    const { key } = parseJson(await bodyText(c), JoinRequestSchema);
+    const now = deps.now();
+    // After validation, so junk requests are refused without spending the client's allowance.
+    const decision = await deps.joinLimiter.consume(deps.clientOf(c), now);
+    if (!decision.allowed) {
+      throw new HttpError(429, 'rate-limited', 'Too many joins from this network. Try again shortly.', Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+    }
+    const result = await store.join(room, key, now);
+    return c.json(await ticketStatus(result, view(now), true), result.created ? 201 : 200);
+  });
+
+  api.get('/rooms/:room/tickets/:id', async (c) => {
+    const room = roomParam(c);
+    const id = ticketIdParam(c);
+    const credential = bearer(c);
+    if (credential === null) throw new HttpError(401, 'unauthorized', 'Send the ticket credential as Authorization: Bearer.');
+    verifyCredential(tokens, credential, room, id);
+    const now = deps.now();
+    const result = await store.status(room, id, now);
+    // The credential is genuine, so this ticket existed: it has expired or was released.
+    if (result === null) throw new HttpError(410, 'ticket-expired', 'This place in line no longer exists. Join again.');
+    return c.json(await ticketStatus(result, view(now)));
+  });
+
+  api.post('/rooms/:room/tickets/:id/release', async (c) => {
+    const room = roomParam(c);
+    const id = ticketIdParam(c);
+    const credential = bearer(c) ?? releaseBodyCredential(await bodyText(c));
+    verifyCredential(tokens, credential, room, id);
+    await store.release(room, id, deps.now());
+    return c.body(null, 204);
+  });
+
+  api.get('/rooms/:room', async (c) => {
+    const room = roomParam(c);
+    const now = deps.now();
+    const snapshot = await store.roomStatus(room, now);
+    if (snapshot === null) throw new HttpError(404, 'room-not-found', `No room "${room}" yet: it is created by its first join.`);
+    return c.json(roomStatus(snapshot, now));
+  });
+
+  return api;
+}
+
+function releaseBodyCredential(text: string | null): string {
+  if (text === null) throw new HttpError(401, 'unauthorized', 'Send the ticket credential as Authorization: Bearer or as {"ticket": "…"}.');
+  return parseJson(text, ReleaseBodySchema).ticket;
+}
+
+function verifyCredential(tokens: Tokens, credential: string, room: string, id: string): void {
+  if (!tokens.verifyTicketCredential(credential, room, id)) {
+    throw new HttpError(401, 'unauthorized', 'This ticket credential is not valid for this room and ticket.');
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The HTTP application: protocol v1 under `/api/v1` (pupils' routes, admin API, JWKS and the `/verify`
+ * gate), `/metrics` and `/healthz` at the root. CORS on every answer (errors and 404s too, or a
+ * cross-origin widget would see a mere network error), capped bodies, and JSON errors only.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { createAdmin } from './admin.js';
+import { AdmissionKey } from './admission-key.js';
+import { createAdmissionRoutes } from './admission-routes.js';
+import { createApi } from './api.js';
+import { clientAddress } from './client-address.js';
+import { HttpError, errorBody } from './errors.js';
+import { MemoryRateLimiter } from './memory-rate-limiter.js';
+import { Metrics } from './metrics.js';
+import { unlimited, type RateLimiter } from './rate-limit.js';
+import { DEFAULT_SETTINGS, type ServerSettings } from './settings.js';
+import { MemoryStore } from './stores/memory.js';
+import type { Store } from './stores/store.js';
+import { Tokens } from './tokens.js';
+
+export const API_PATH = '/api/v1';
+/** No protocol v1 body comes near this; anything bigger is a mistake or an attack. */
+export const MAX_BODY_BYTES = 4096;
+
+export interface AppOptions extends Partial<ServerSettings> {
+  /** Signs ticket credentials (and HS256 admission tokens). */
+  secret: string;
+  /** Bearer token of the admin API. */
+  adminToken: string;
+  /** Signs admission tokens. Default: an ES256 key pair generated now (tokens die with the process). */
+  admissionKey?: AdmissionKey;
+  /** The clock, in ms since the epoch; tests move it. */
+  now?: () => number;
+  /** Defaults to a MemoryStore built from the settings. */
+  store?: Store;
+  /** Counts joins per client. Default: in memory from `joinLimitPerMinute`; pass a shared one for many instances. */
+  joinLimiter?: RateLimiter;
+  /** Where unexpected errors are reported; the client only ever sees code "internal". */
+  logError?: (error: unknown) => void;
+  /** Export process metrics (CPU, memory, event loop) on /metrics. Off by default: it starts timers. */
+  processMetrics?: boolean;
+  /** true while shutting down: /healthz answers 503 so that load balancers stop sending new pupils here. */
+  isDraining?: () => boolean;
+}
+
+export function createApp(options: AppOptions): Hono {
+  const settings: ServerSettings = { ...DEFAULT_SETTINGS, ...definedOnly(options) };
+  const sessionTtlMs = settings.sessionTtlSeconds * 1000;
+  const now = options.now ?? Date.now;
+  const store =
+    options.store ??
+    new MemoryStore({
+      defaults: { capacity: settings.capacity, admitPerMinute: settings.admitPerMinute, open: true },
+      waitingTtlMs: settings.waitingTtlSeconds * 1000,
+      sessionTtlMs,
+    });
+  const admissionKey = options.admissionKey ?? AdmissionKey.generate();
+  const joinLimiter = options.joinLimiter ?? defaultJoinLimiter(settings.joinLimitPerMinute);
+  const logError = options.logError ?? ((error: unknown) => console.error('antichambre: unexpected error', error));
+  const metrics = new Metrics({ store, now, processMetrics: options.processMetrics });
+  const app = new Hono();
+
+  app.use('*', metrics.middleware());
+  app.use(
+    '*',
+    cors({
+      origin: settings.corsOrigins.includes('*') ? '*' : [...settings.corsOrigins],
+      allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type'],
+      exposeHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    `${API_PATH}/*`,
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new HttpError(413, 'payload-too-large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+  app.route(
+    API_PATH,
+    createApi({
+      store,
+      tokens: new Tokens(options.secret, settings.issuer, admissionKey),
+      now,
+      sessionTtlMs,
+      joinLimiter,
+      clientOf: (c) => clientAddress(c, settings.trustProxy),
+    }),
+  );
+  app.route(`${API_PATH}/admin`, createAdmin({ store, adminToken: options.adminToken, now }));
+  app.route(API_PATH, createAdmissionRoutes({ admissionKey, issuer: settings.issuer, cookieName: settings.admissionCookie, now }));
+
+  app.get('/metrics', async (c) => {
+    const { contentType, body } = await metrics.exposition();
+    return c.body(body, 200, { 'content-type': contentType, 'cache-control': 'no-store' });
+  });
+  app.get('/healthz', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    if (options.isDraining?.()) {
+      c.header('Connection', 'close');
+      return c.json(errorBody('unavailable', 'Shutting down: finishing the requests in flight.'), 503);
+    }
+    // A read that touches the store (Redis round trip) without creating anything.
+    await store.roomStatus('healthz', now());
+    return c.json({ status: 'ok' });
+  });
+
+  app.notFound((c) => c.json(errorBody('not-found', `Nothing at ${c.req.method} ${c.req.path.slice(0, 200)}.`), 404));
+  app.onError((error, c) => {
+    if (error instanceof HttpError) {
+      if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
+      return c.json(error.body, error.status);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.json(errorBody('bad-request', error.message || 'Bad request.'), error.status);
+    }
+    logError(error);
+    return c.json(errorBody('internal', 'Something went wrong on the queue server. Your place is kept; try again.'), 500);
+  });
+  return app;
+}
+
+function defaultJoinLimiter(perMinute: number): RateLimiter {
+  return perMinute === 0 ? unlimited : new MemoryRateLimiter({ perMinute, burst: perMinute });
+}
+
+/** `{capacity: undefined}` from a caller must not erase a default. */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

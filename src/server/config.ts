@@ -1,0 +1,170 @@
+/**
+ * Command-line flags and environment, checked with valibot before anything starts: a bad value stops
+ * the server with one clear line instead of a queue that misbehaves at 8:00.
+ */
+import { parseArgs } from 'node:util';
+import * as v from 'valibot';
+import { ADMISSION_ALGS, AdmissionKey, AdmissionKeyError } from './admission-key.js';
+import { DEFAULT_SETTINGS, type ServerSettings } from './settings.js';
+import { randomToken } from './tokens.js';
+
+export interface ServerConfig extends ServerSettings {
+  port: number;
+  host: string;
+  secret: string;
+  adminToken: string;
+  demo: boolean;
+  /** The queue lives in this Redis, shared by every instance; absent: in this process's memory. */
+  redisUrl?: string;
+  /** Signs admission tokens: loaded from ANTICHAMBRE_JWT_PRIVATE_KEY, derived (HS256) or generated. */
+  admissionKey: AdmissionKey;
+  /** Which secrets were made up at start (the admin token is then printed). */
+  generated: { secret: boolean; adminToken: boolean; admissionKey: boolean };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const USAGE = `Usage: antichambre [options]
+
+Options (flags win over environment variables):
+  --port <n>              HTTP port (env PORT, default 8080; 0 picks a free port)
+  --host <addr>           interface to listen on (default 0.0.0.0: all IPv4 interfaces)
+  --capacity <n>          default room capacity: admitted sessions at once (default ${DEFAULT_SETTINGS.capacity})
+  --admit-per-minute <n>  default max new admissions per sliding minute (default ${DEFAULT_SETTINGS.admitPerMinute})
+  --waiting-ttl <s>       a waiting pupil not seen for this long loses the place (default ${DEFAULT_SETTINGS.waitingTtlSeconds})
+  --session-ttl <s>       an admitted pupil not seen for this long frees the seat (default ${DEFAULT_SETTINGS.sessionTtlSeconds})
+  --cors-origin <list>    comma-separated origins allowed to call the API, or * (env ANTICHAMBRE_CORS_ORIGIN, default *)
+  --issuer <iss>          "iss" claim of admission tokens (env ANTICHAMBRE_ISSUER, default ${DEFAULT_SETTINGS.issuer})
+  --jwt-alg <alg>         admission token signature: ES256 (public key at /.well-known/jwks.json) or HS256
+                          (key derived from ANTICHAMBRE_SECRET) (env ANTICHAMBRE_JWT_ALG, default ES256)
+  --admission-cookie <n>  cookie /verify reads the admission token from (default ${DEFAULT_SETTINGS.admissionCookie})
+  --join-limit <n>        joins per client per minute, bursts up to n; 0 = no limit (default ${DEFAULT_SETTINGS.joinLimitPerMinute})
+  --trust-proxy           behind a reverse proxy: the client is the last X-Forwarded-For address
+  --redis-url <url>       keep the queue in Redis (redis://[:password@]host:6379[/db], rediss:// for TLS), shared by
+                          every instance (env REDIS_URL; default: in this process's memory, lost on restart)
+  --demo                  also serve the teachers' page at / and an example ENT at /example-ent/
+  --help                  print this help
+
+Environment:
+  ANTICHAMBRE_SECRET       signs tickets and admission tokens (≥ 16 characters; random if unset)
+  ANTICHAMBRE_ADMIN_TOKEN  Bearer token of the admin API (≥ 16 characters; random and printed if unset)
+  ANTICHAMBRE_JWT_PRIVATE_KEY  ES256 signing key, P-256 private key as PEM or JWK; generated if unset
+                           (then every instance must get the same key: set it when running several)`;
+
+const whole = (name: string, min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, (issue) => `${name} must be a whole number, got "${String(issue.input)}"`),
+    v.transform(Number),
+    v.minValue(min, `${name} must be at least ${min}`),
+    v.maxValue(max, `${name} must be at most ${max}`),
+  );
+const secret = (name: string) => v.optional(v.pipe(v.string(), v.minLength(16, `${name} must be at least 16 characters`)));
+const origins = v.pipe(
+  v.string(),
+  v.transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  v.minLength(1, '--cors-origin needs at least one origin or *'),
+  v.check(
+    (list) => list.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)),
+    '--cors-origin takes * or origins like https://ent.example (scheme and host, no path)',
+  ),
+);
+
+const ConfigSchema = v.object({
+  port: whole('--port', 0, 65535),
+  host: v.pipe(v.string(), v.minLength(1, '--host must not be empty')),
+  capacity: whole('--capacity', 0, 10_000_000),
+  admitPerMinute: whole('--admit-per-minute', 1, 10_000_000),
+  waitingTtlSeconds: whole('--waiting-ttl', 1, 7 * 24 * 3600),
+  sessionTtlSeconds: whole('--session-ttl', 1, 7 * 24 * 3600),
+  corsOrigins: origins,
+  issuer: v.pipe(v.string(), v.minLength(1, '--issuer must not be empty')),
+  secret: secret('ANTICHAMBRE_SECRET'),
+  adminToken: secret('ANTICHAMBRE_ADMIN_TOKEN'),
+  demo: v.boolean(),
+  redisUrl: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\/\S+$/, '--redis-url must look like redis://host:6379 (or rediss:// for TLS)'))),
+  jwtAlg: v.picklist(ADMISSION_ALGS, '--jwt-alg must be ES256 or HS256'),
+  jwtPrivateKey: v.optional(v.string()),
+  admissionCookie: v.pipe(
+    v.string(),
+    v.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, '--admission-cookie must be a cookie name (letters, digits, _ and -)'),
+  ),
+  joinLimitPerMinute: whole('--join-limit', 0, 10_000_000),
+  trustProxy: v.boolean(),
+});
+
+/** Reads flags and env. Returns 'help' for --help; throws ConfigError with a one-line message otherwise. */
+export function parseConfig(argv: readonly string[], env: Record<string, string | undefined>): ServerConfig | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        capacity: { type: 'string' },
+        'admit-per-minute': { type: 'string' },
+        'waiting-ttl': { type: 'string' },
+        'session-ttl': { type: 'string' },
+        'cors-origin': { type: 'string' },
+        issuer: { type: 'string' },
+        'jwt-alg': { type: 'string' },
+        'admission-cookie': { type: 'string' },
+        'join-limit': { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
+        'redis-url': { type: 'string' },
+        demo: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    // Node's parseArgs messages span several lines; the first one says it all.
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new ConfigError(`${message} (see --help)`);
+  }
+  if (values.help) return 'help';
+  // An empty variable (`PORT= npm start`) means unset, as in most tools.
+  const fromEnv = (name: string): string | undefined => env[name] || undefined;
+
+  const result = v.safeParse(ConfigSchema, {
+    port: values.port ?? fromEnv('PORT') ?? '8080',
+    host: values.host ?? '0.0.0.0',
+    capacity: values.capacity ?? String(DEFAULT_SETTINGS.capacity),
+    admitPerMinute: values['admit-per-minute'] ?? String(DEFAULT_SETTINGS.admitPerMinute),
+    waitingTtlSeconds: values['waiting-ttl'] ?? String(DEFAULT_SETTINGS.waitingTtlSeconds),
+    sessionTtlSeconds: values['session-ttl'] ?? String(DEFAULT_SETTINGS.sessionTtlSeconds),
+    corsOrigins: values['cors-origin'] ?? fromEnv('ANTICHAMBRE_CORS_ORIGIN') ?? '*',
+    issuer: values.issuer ?? fromEnv('ANTICHAMBRE_ISSUER') ?? DEFAULT_SETTINGS.issuer,
+    secret: fromEnv('ANTICHAMBRE_SECRET'),
+    adminToken: fromEnv('ANTICHAMBRE_ADMIN_TOKEN'),
+    demo: values.demo ?? false,
+    redisUrl: values['redis-url'] ?? fromEnv('REDIS_URL'),
+    jwtAlg: values['jwt-alg'] ?? fromEnv('ANTICHAMBRE_JWT_ALG') ?? 'ES256',
+    jwtPrivateKey: fromEnv('ANTICHAMBRE_JWT_PRIVATE_KEY'),
+    admissionCookie: values['admission-cookie'] ?? DEFAULT_SETTINGS.admissionCookie,
+    joinLimitPerMinute: values['join-limit'] ?? String(DEFAULT_SETTINGS.joinLimitPerMinute),
+    trustProxy: values['trust-proxy'] ?? false,
+  });
+  if (!result.success) throw new ConfigError(result.issues[0].message);
+  const { secret: givenSecret, adminToken: givenAdmin, jwtAlg, jwtPrivateKey, ...rest } = result.output;
+  const secretValue = givenSecret ?? randomToken();
+  let admissionKey: AdmissionKey;
+  try {
+    // Loaded now, so a bad key stops the start instead of the first admission.
+    admissionKey = AdmissionKey.fromConfig({ alg: jwtAlg, privateKey: jwtPrivateKey, secret: secretValue });
+  } catch (error) {
+    if (error instanceof AdmissionKeyError) throw new ConfigError(error.message);
+    throw error;
+  }
+  return {
+    ...rest,
+    secret: secretValue,
+    adminToken: givenAdmin ?? randomToken(),
+    admissionKey,
+    generated: { secret: givenSecret === undefined, adminToken: givenAdmin === undefined, admissionKey: admissionKey.generated },
+  };
+}

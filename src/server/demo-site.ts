@@ -1,0 +1,49 @@
+/**
+ * The pages `npm start` serves next to the API: the teachers' page at `/`, an example ENT login page at
+ * `/example-ent/`, and the built widget at `/antichambre.js`, exactly as an ENT would host it.
+ *
+ * Only mounted with `--demo`: a production queue server serves the API alone.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Hono } from 'hono';
+import { startDemoCrowd, type DemoCrowd } from './demo-crowd.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+const files: Record<string, { path: string; type: string }> = {
+  '/': { path: 'demo/index.html', type: 'text/html; charset=utf-8' },
+  '/example-ent/': { path: 'demo/example-ent/index.html', type: 'text/html; charset=utf-8' },
+  '/example-ent/welcome': { path: 'demo/example-ent/welcome.html', type: 'text/html; charset=utf-8' },
+  '/demo.css': { path: 'demo/demo.css', type: 'text/css; charset=utf-8' },
+  '/antichambre.js': { path: 'dist/antichambre.js', type: 'text/javascript; charset=utf-8' },
+};
+
+export interface DemoSiteOptions {
+  /** Where the API is mounted, e.g. `/api/v1`. */
+  apiPath: string;
+  /** Lets the demo crowd configure its room through the admin API, as an operator would. */
+  adminToken?: string;
+}
+
+export function mountDemoSite(app: Hono, options: DemoSiteOptions): DemoCrowd | undefined {
+  const crowd = options.adminToken
+    ? startDemoCrowd((path, init) => app.request(options.apiPath + path, init), options.adminToken)
+    : undefined;
+
+  app.get('/example-ent', (c) => c.redirect('/example-ent/', 301));
+  for (const [route, file] of Object.entries(files)) {
+    app.get(route, async (c) => {
+      // Each visit to the example ENT puts a class of simulated pupils ahead, so a newcomer sees a line.
+      if (route === '/example-ent/') await crowd?.ensureLine();
+      try {
+        const body = await readFile(root + file.path);
+        return c.body(body, 200, { 'content-type': file.type, 'cache-control': 'no-cache' });
+      } catch {
+        const hint = route === '/antichambre.js' ? ' Run `npm run build` first.' : '';
+        return c.text(`${file.path} is missing.${hint}`, 503);
+      }
+    });
+  }
+  return crowd;
+}

@@ -1,0 +1,31 @@
+-- join(key, new id, draw): the live ticket of this key, or a new one at the back of the line.
+-- Before a scheduled opening the newcomer's score is drawn at random inside (seq, seq + 1): behind
+-- everyone already in line, ahead of everyone who joins after opening, and in random order among the
+-- pre-queue. Drawing at join instead of shuffling at opening gives the same uniform order (i.i.d.
+-- keys sort into a uniform permutation) and costs nothing at 8:00, when Redis is busiest; the draw
+-- stays secret until then (ticket_reply hides it). Ties sort by id, itself random.
+local key, new_id, draw = ARGV[11], ARGV[12], tonumber(ARGV[13])
+local room, room_created = load_room(true)
+expire()
+local id = redis.call('HGET', K_KEYS, key)
+local created = false
+if id and redis.call('HEXISTS', K_TICKETS, id) == 1 then
+  local _, _, admitted_at = parse_ticket(redis.call('HGET', K_TICKETS, id))
+  touch(id, admitted_at)
+else
+  id = new_id
+  local score
+  if before_opening(room) then
+    score = string.format('%.17g', room.seq + 0.25 + draw / 2)
+  else
+    room.seq = redis.call('HINCRBY', K_ROOM, 'seq', 1)
+    score = room.seq
+  end
+  redis.call('HSET', K_TICKETS, id, key .. '|' .. now .. '|')
+  redis.call('HSET', K_KEYS, key, id)
+  redis.call('ZADD', K_LINE, score, id)
+  redis.call('ZADD', K_WSEEN, now, id)
+  created = true
+end
+admit(room)
+return ticket_reply(room, id, created, room_created)

@@ -1,0 +1,12 @@
+-- status(id): brings the room up to date, then reads the ticket and counts the call as a sign of life.
+-- Returns nil for an unknown room or ticket.
+local id = ARGV[11]
+local room = load_room(false)
+if not room then return false end
+expire()
+admit(room)
+local data = redis.call('HGET', K_TICKETS, id)
+if not data then return false end
+local _, _, admitted_at = parse_ticket(data)
+touch(id, admitted_at)
+return ticket_reply(room, id, false, false)

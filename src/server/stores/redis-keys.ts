@@ -1,0 +1,18 @@
+/**
+ * Key names of one room in Redis. The `{room}` hash tag puts all of a room's keys in one hash slot, so
+ * each Lua script touches a single slot and Redis Cluster shards by room. Room ids are a-z, 0-9 and -
+ * (protocol v1), so they can never contain the braces that would break the tag.
+ */
+export const DEFAULT_PREFIX = 'antichambre';
+
+/** In the order the Lua prelude (lua/room.lua) reads KEYS. */
+export function roomKeys(prefix: string, room: string): string[] {
+  const base = `${prefix}:{${room}}`;
+  return ['room', 'line', 'waiting-seen', 'sessions-seen', 'tickets', 'keys', 'admissions', 'audit'].map((name) => `${base}:${name}`);
+}
+
+/** The set of room ids, for the admin listing. Outside any room's slot: kept up to date outside the scripts. */
+export const roomsKey = (prefix: string): string => `${prefix}:rooms`;
+
+/** The admission audit log (one line per admission: `seq id activeAfter now`); written only when enabled. */
+export const auditKey = (prefix: string, room: string): string => roomKeys(prefix, room)[7];

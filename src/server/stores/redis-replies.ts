@@ -1,0 +1,53 @@
+/** Reads the arrays the Lua scripts return (layout in lua/room.lua, room_reply and ticket_reply). */
+import type { RoomSnapshot, TicketRecord } from './store.js';
+
+/** Fields of room_reply. */
+const ROOM_FIELDS = 13;
+
+export class RedisReplyError extends Error {
+  override name = 'RedisReplyError';
+}
+
+function fields(reply: unknown, length: number): (string | number)[] {
+  if (!Array.isArray(reply) || reply.length !== length || !reply.every((f) => typeof f === 'string' || typeof f === 'number')) {
+    throw new RedisReplyError(`unexpected reply from a Lua script: ${JSON.stringify(reply)?.slice(0, 200)}`);
+  }
+  return reply;
+}
+
+const num = (value: string | number | undefined): number => Number(value);
+const nullable = (value: number): number | null => (value < 0 ? null : value);
+
+export function parseRoom(room: string, reply: unknown, offset = 0): { snapshot: RoomSnapshot; created: boolean } {
+  const f = fields(reply, offset + ROOM_FIELDS).slice(offset).map(num);
+  const [capacity, admitPerMinute, open, opensAt, createdAt, waiting, active, recentAdmissions, admitted, expiredWaiting, expiredSessions, released, created] = f;
+  return {
+    snapshot: {
+      room,
+      settings: { capacity, admitPerMinute, open: open === 1, opensAt: nullable(opensAt) },
+      createdAt,
+      waiting,
+      active,
+      recentAdmissions,
+      totals: { admitted, expiredWaiting, expiredSessions, released },
+    },
+    created: created === 1,
+  };
+}
+
+export function parseTicket(room: string, reply: unknown): { ticket: TicketRecord; created: boolean; room: RoomSnapshot } {
+  const f = fields(reply, 6 + ROOM_FIELDS);
+  const admitted = num(f[1]) === 1;
+  return {
+    ticket: {
+      id: String(f[0]),
+      room,
+      state: admitted ? 'admitted' : 'waiting',
+      position: admitted ? null : num(f[2]),
+      createdAt: num(f[3]),
+      admittedAt: nullable(num(f[4])),
+    },
+    created: num(f[5]) === 1,
+    room: parseRoom(room, reply, 6).snapshot,
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The queue store: every operation that must be atomic is one method, so a Redis store (one Lua
+ * script per method) can implement the same interface as the in-memory one. All methods are lazy:
+ * they first expire stale tickets and admit the next pupils as of `now`, then do their job. No timers.
+ */
+import type { RoomConfig } from '../../core/protocol.js';
+
+export interface RoomSettings {
+  /** Max admitted sessions at once. 0 makes everyone wait. */
+  capacity: number;
+  /** Max new admissions in any sliding 60-second window. */
+  admitPerMinute: number;
+  /** false pauses admissions: pupils may still join and keep their place. */
+  open: boolean;
+  /**
+   * Scheduled opening, ms since the epoch; null or absent: no schedule. Before it nobody is admitted and
+   * newcomers wait in a pre-queue whose order is drawn at random at opening, so arriving early (or with a
+   * script at 7:59:59.999) buys nothing. See docs/protocol.md, "Scheduled opening".
+   */
+  opensAt?: number | null;
+}
+
+export interface StoreOptions {
+  /** Settings of a room created by a join or an admin call that does not say otherwise. */
+  defaults: RoomSettings;
+  /** A waiting ticket not seen for this long loses its place. */
+  waitingTtlMs: number;
+  /** An admitted session not seen for this long frees its seat. */
+  sessionTtlMs: number;
+  /** How far back admissions are counted to measure the room's admission rate (ETA). */
+  statsWindowMs: number;
+}
+
+/** A live ticket. Tickets that ended (released, expired) are forgotten: the store returns null. */
+export interface TicketRecord {
+  id: string;
+  room: string;
+  state: 'waiting' | 'admitted';
+  /**
+   * 1-based place in line while waiting, otherwise null. In a pre-queue (before a scheduled opening)
+   * the order is not settled until opening: every pre-queued pupil gets the last place the draw can
+   * give (everyone waiting), an upper bound that reveals nothing of the draw.
+   */
+  position: number | null;
+  createdAt: number;
+  admittedAt: number | null;
+}
+
+export interface RoomSnapshot {
+  room: string;
+  settings: RoomSettings;
+  createdAt: number;
+  /** Waiting pupils, the pre-queue included. */
+  waiting: number;
+  active: number;
+  /** Admissions within the last `statsWindowMs` (or since the room was created, if later). */
+  recentAdmissions: number;
+  /** Counters since the room was created, for the admin API and /metrics; optional: a store may not count. */
+  totals?: RoomTotals;
+}
+
+/** Monotonic per-room counters (they only grow while the room exists). */
+export interface RoomTotals {
+  /** Pupils admitted. */
+  admitted: number;
+  /** Waiting tickets that expired (pupils who gave up without leaving). */
+  expiredWaiting: number;
+  /** Admitted sessions that expired (not seen for sessionTtl). */
+  expiredSessions: number;
+  /** Tickets ended by a release (waiting or admitted). */
+  released: number;
+}
+
+export interface TicketResult {
+  ticket: TicketRecord;
+  room: RoomSnapshot;
+}
+
+export interface JoinResult extends TicketResult {
+  /** false when the key already held a live ticket in this room (idempotent join). */
+  created: boolean;
+}
+
+export interface Store {
+  /** Joins the line, or returns the live ticket this key already holds. Creates the room with defaults. */
+  join(room: string, key: string, now: number): Promise<JoinResult>;
+  /** Reads a ticket and counts the call as a sign of life. null: unknown room or ticket gone. */
+  status(room: string, id: string, now: number): Promise<TicketResult | null>;
+  /** Leaves the line or frees the seat. Idempotent: unknown tickets are ignored. */
+  release(room: string, id: string, now: number): Promise<void>;
+  /** Creates the room (defaults + patch) or changes it. `created` tells which. */
+  configureRoom(room: string, patch: RoomConfig, now: number): Promise<{ room: RoomSnapshot; created: boolean }>;
+  /** Public counters of a room; null if it does not exist. */
+  roomStatus(room: string, now: number): Promise<RoomSnapshot | null>;
+  /** Expires stale tickets and admits the next pupils as of `now`. Other methods call it first. */
+  advance(room: string, now: number): Promise<void>;
+  /** Every room's counters (admin listing), sorted by room id. Each room is advanced first. */
+  listRooms(now: number): Promise<RoomSnapshot[]>;
+  /** Releases connections (Redis); the memory store has nothing to close. */
+  close?(): Promise<void>;
+}

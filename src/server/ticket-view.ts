@@ -1,0 +1,65 @@
+/** Turns store records into protocol v1 answers (TicketStatus, RoomStatus). */
+import type { RoomStatus, TicketStatus } from '../core/protocol.js';
+import { admissionRate, admittedPollAfterMs, estimateWait, waitingPollAfterMs } from './rooms.js';
+import type { RoomSnapshot, TicketResult } from './stores/store.js';
+import type { Tokens } from './tokens.js';
+
+export interface ViewContext {
+  tokens: Tokens;
+  now: number;
+  /** Admission tokens expire this long after admission; admitted clients are paced from it too. */
+  sessionTtlMs: number;
+}
+
+export async function ticketStatus(result: TicketResult, ctx: ViewContext, withCredential = false): Promise<TicketStatus> {
+  const { ticket, room } = result;
+  const common = { id: ticket.id, room: ticket.room };
+  const tail = {
+    serverTime: new Date(ctx.now).toISOString(),
+    ...(withCredential ? { ticket: ctx.tokens.ticketCredential(ticket.room, ticket.id, ticket.createdAt) } : {}),
+  };
+  if (ticket.state === 'admitted' && ticket.admittedAt !== null) {
+    const expiresAt = ticket.admittedAt + ctx.sessionTtlMs;
+    const token = await ctx.tokens.admissionToken({ room: ticket.room, ticketId: ticket.id, admittedAt: ticket.admittedAt, expiresAt });
+    return {
+      ...common,
+      state: 'admitted',
+      position: null,
+      ahead: 0,
+      etaSeconds: 0,
+      etaLowSeconds: 0,
+      etaHighSeconds: 0,
+      pollAfterMs: admittedPollAfterMs(ctx.sessionTtlMs),
+      ...tail,
+      admission: { token, expiresAt: new Date(expiresAt).toISOString() },
+    };
+  }
+  const position = ticket.position ?? room.waiting;
+  const estimate = estimateWait(position, admissionRate(room, ctx.now));
+  return {
+    ...common,
+    state: 'waiting',
+    position,
+    ahead: position - 1,
+    etaSeconds: estimate?.etaSeconds ?? null,
+    etaLowSeconds: estimate?.etaLowSeconds ?? null,
+    etaHighSeconds: estimate?.etaHighSeconds ?? null,
+    pollAfterMs: waitingPollAfterMs(position, estimate),
+    ...tail,
+  };
+}
+
+export function roomStatus(room: RoomSnapshot, now: number): RoomStatus {
+  const { settings } = room;
+  // With no line and a free seat, a newcomer is admitted on the spot.
+  const immediate = settings.open && room.waiting === 0 && room.active < settings.capacity;
+  return {
+    room: room.room,
+    open: settings.open,
+    waiting: room.waiting,
+    active: room.active,
+    capacity: settings.capacity,
+    admitPerMinute: settings.admitPerMinute,
+    etaSeconds: immediate ? 0 : (estimateWait(room.waiting + 1, admissionRate(room, now))?.etaSeconds ?? null),
+  };
+}

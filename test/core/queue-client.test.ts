@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createQueueClient, releaseBeacon } from '../../src/core/queue-client.js';
+import { FakeClock, status } from './fakes.js';
+
+const endpoint = 'https://file.ent.example/api/v1/';
+const room = 'college-jean-moulin';
+
+function json(body: unknown, init: ResponseInit = {}) {
+  return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' }, ...init });
+}
+
+function clientAnswering(answer: (url: string, init: RequestInit) => Response | Promise<Response>, extra = {}) {
+  const requests: Array<{ url: string; init: RequestInit }> = [];
+  const client = createQueueClient({
+    endpoint,
+    room,
+    fetch: async (input, init = {}) => {
+      requests.push({ url: String(input), init });
+      return answer(String(input), init);
+    },
+    ...extra,
+  });
+  return { client, requests };
+}
+
+test('join POSTs the key to {endpoint}/rooms/{room}/tickets and parses the TicketStatus', async () => {
+  const answer = status({ ticket: 'signed.credential' });
+  const { client, requests } = clientAnswering(() => json(answer, { status: 201 }));
+  const outcome = await client.join('k'.repeat(32));
+  assert.deepEqual(outcome, { kind: 'ok', httpStatus: 201, value: answer });
+  assert.equal(requests[0].url, 'https://file.ent.example/api/v1/rooms/college-jean-moulin/tickets');
+  assert.equal(requests[0].init.method, 'POST');
+  assert.deepEqual(JSON.parse(String(requests[0].init.body)), { key: 'k'.repeat(32) });
+});
+
+test('status GETs the ticket with the credential as Bearer', async () => {
+  const { client, requests } = clientAnswering(() => json(status()));
+  const outcome = await client.status('ticket-0001', 'signed.credential');
+  assert.equal(outcome.kind, 'ok');
+  assert.equal(requests[0].url, 'https://file.ent.example/api/v1/rooms/college-jean-moulin/tickets/ticket-0001');
+  assert.equal((requests[0].init.headers as Record<string, string>).Authorization, 'Bearer signed.credential');
+});
+
+test('release POSTs .../release with Bearer and accepts 204', async () => {
+  const { client, requests } = clientAnswering(() => new Response(null, { status: 204 }));
+  assert.deepEqual(await client.release('ticket-0001', 'cred'), { kind: 'ok', httpStatus: 204, value: undefined });
+  assert.match(requests[0].url, /\/tickets\/ticket-0001\/release$/);
+  assert.equal((requests[0].init.headers as Record<string, string>).Authorization, 'Bearer cred');
+});
+
+test('releaseBeacon sends {"ticket"} as text/plain, and falls back to keepalive fetch', async () => {
+  const beacons: Array<{ url: string; data: Blob }> = [];
+  const sent = releaseBeacon(endpoint, room, 'ticket-0001', 'cred', { sendBeacon: (url, data) => (beacons.push({ url, data: data as Blob }), true) });
+  assert.equal(sent, true);
+  assert.equal(beacons[0].url, 'https://file.ent.example/api/v1/rooms/college-jean-moulin/tickets/ticket-0001/release');
+  assert.equal(beacons[0].data.type, 'text/plain');
+  assert.deepEqual(JSON.parse(await beacons[0].data.text()), { ticket: 'cred' });
+
+  const requests: RequestInit[] = [];
+  releaseBeacon(endpoint, room, 'ticket-0001', 'cred', {
+    sendBeacon: () => false,
+    fetch: async (_url, init = {}) => (requests.push(init), new Response(null, { status: 204 })),
+  });
+  assert.equal(requests[0].keepalive, true);
+  assert.equal(requests[0].body, '{"ticket":"cred"}');
+});
+
+test('HTTP errors become typed outcomes', async () => {
+  const cases: Array<[Response, object]> = [
+    [json({ error: { code: 'ticket-expired', message: '' } }, { status: 410 }), { kind: 'expired', httpStatus: 410 }],
+    [json({ error: { code: 'unauthorized', message: '' } }, { status: 401 }), { kind: 'unauthorized', httpStatus: 401 }],
+    [json({ error: { code: 'ticket-not-found', message: '' } }, { status: 404 }), { kind: 'not-found', httpStatus: 404, serverCode: 'ticket-not-found' }],
+    [new Response('<h1>Not Found</h1>', { status: 404 }), { kind: 'not-found', httpStatus: 404, serverCode: undefined }],
+    [json({ error: { code: 'bad-room', message: '' } }, { status: 400 }), { kind: 'rejected', httpStatus: 400, serverCode: 'bad-room' }],
+    [new Response('Bad gateway', { status: 502 }), { kind: 'server-error', httpStatus: 502 }],
+    [new Response('', { status: 429, headers: { 'Retry-After': '12' } }), { kind: 'throttled', httpStatus: 429, retryAfterMs: 12_000 }],
+    [new Response('', { status: 503, headers: { 'Retry-After': 'whenever' } }), { kind: 'throttled', httpStatus: 503, retryAfterMs: null }],
+  ];
+  for (const [response, expected] of cases) {
+    const { client } = clientAnswering(() => response);
+    assert.deepEqual(await client.status('ticket-0001', 'cred'), expected);
+  }
+});
+
+test('non-JSON and off-protocol answers are invalid-response, not a throw', async () => {
+  for (const body of ['{"id": "tick', JSON.stringify({ ...status(), position: -3 }), 'null']) {
+    const { client } = clientAnswering(() => new Response(body, { status: 200 }));
+    const outcome = await client.status('ticket-0001', 'cred');
+    assert.equal(outcome.kind, 'invalid-response', body);
+  }
+});
+
+test('a fetch that rejects is a network outcome', async () => {
+  const { client } = clientAnswering(() => Promise.reject(new TypeError('Failed to fetch')));
+  assert.deepEqual(await client.join('k'.repeat(32)), { kind: 'network' });
+});
+
+/** A fetch that only ends when its signal aborts, like a stalled server. */
+const stalled = (_url: string, init: RequestInit) =>
+  new Promise<Response>((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+
+test('a request that takes longer than timeoutMs is aborted and reported as timeout', async () => {
+  const clock = new FakeClock();
+  const { client } = clientAnswering(stalled, { clock, timeoutMs: 3_000 });
+  const pending = client.status('ticket-0001', 'cred');
+  await clock.advance(3_000);
+  assert.deepEqual(await pending, { kind: 'timeout' });
+  assert.equal(clock.pending, 0, 'no timer left behind');
+});
+
+test("the caller's abort signal cancels the request and says aborted", async () => {
+  const clock = new FakeClock();
+  const { client } = clientAnswering(stalled, { clock });
+  const stop = new AbortController();
+  const pending = client.status('ticket-0001', 'cred', stop.signal);
+  stop.abort();
+  assert.deepEqual(await pending, { kind: 'aborted' });
+  assert.equal(clock.pending, 0);
+});

@@ -1,0 +1,250 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WaitingRoom, type WaitingRoomOptions, type WaitingRoomSnapshot } from '../../src/core/waiting-room.js';
+import { createTicketStore, memoryBackend, type KeyValueBackend } from '../../src/core/ticket-store.js';
+import type { QueueOutcome } from '../../src/core/queue-client.js';
+import type { TicketStatus } from '../../src/core/protocol.js';
+import { FakeClock, ok, ScriptedClient, status } from './fakes.js';
+
+const endpoint = 'https://file.ent.example/api/v1';
+const room = 'college-test';
+const admission = { token: 'jwt.token.here', expiresAt: '2099-01-01T00:00:00.000Z' };
+const joined = (over: Partial<TicketStatus> = {}) => ok(status({ ticket: 'cred-1', ...over }), 201);
+const NETWORK: QueueOutcome<TicketStatus> = { kind: 'network' };
+
+function setup(client: ScriptedClient, extra: Partial<WaitingRoomOptions> & { backend?: KeyValueBackend } = {}) {
+  const clock = new FakeClock();
+  const backend = extra.backend ?? memoryBackend();
+  const store = createTicketStore(endpoint, room, { backend, now: clock.now });
+  const snapshots: WaitingRoomSnapshot[] = [];
+  const warnings: string[] = [];
+  let keys = 0;
+  const waitingRoom = new WaitingRoom({
+    endpoint,
+    room,
+    client,
+    store,
+    clock,
+    random: () => 0.5,
+    makeKey: () => `key-${++keys}`.padEnd(32, 'x'),
+    warn: (m) => warnings.push(m),
+    onChange: (s) => snapshots.push(s),
+    ...extra,
+  });
+  const last = () => snapshots[snapshots.length - 1];
+  return { clock, store, backend, waitingRoom, snapshots, warnings, last };
+}
+
+test('joins, stores the ticket, then polls on the server pace', async () => {
+  const client = new ScriptedClient([joined()], [ok(status({ position: 4, ahead: 3 }))]);
+  const { clock, store, waitingRoom, last } = setup(client);
+  waitingRoom.start();
+  await clock.advance(0);
+  assert.equal(last().phase, 'waiting');
+  assert.equal(last().status?.position, 5);
+  assert.equal(last().joinPosition, 5);
+  assert.deepEqual(await store.read(), { key: 'key-1'.padEnd(32, 'x'), id: 'ticket-0001', ticket: 'cred-1', joinPosition: 5, updatedAt: clock.time });
+  await clock.advance(4_999);
+  assert.equal(client.count('status'), 0, 'pollAfterMs 5000 is respected (random 0.5 → no jitter)');
+  await clock.advance(1);
+  assert.equal(client.count('status'), 1);
+  assert.equal(last().status?.position, 4);
+  assert.equal(last().joinPosition, 5, 'progress keeps the join position');
+  waitingRoom.stop();
+});
+
+test('the key is stored before the first join, so a retried join reuses it', async () => {
+  const client = new ScriptedClient([{ kind: 'timeout' }, joined()]);
+  const { clock, waitingRoom, last } = setup(client);
+  waitingRoom.start();
+  await clock.advance(0);
+  assert.equal(last().phase, 'reconnecting');
+  assert.equal(last().code, 'timeout');
+  await clock.advance(60_000);
+  assert.deepEqual(client.calls.slice(0, 2).map((c) => c.key), ['key-1'.padEnd(32, 'x'), 'key-1'.padEnd(32, 'x')]);
+  assert.equal(last().phase, 'waiting');
+  waitingRoom.stop();
+});
+
+test('admitted at once: stores the admission and stops polling', async () => {
+  const client = new ScriptedClient([joined({ state: 'admitted', position: null, ahead: 0, admission })]);
+  const { clock, store, waitingRoom, last } = setup(client);
+  waitingRoom.start();
+  await clock.advance(600_000);
+  assert.equal(last().phase, 'admitted');
+  assert.deepEqual(last().admission, admission);
+  assert.equal(client.calls.length, 1);
+  assert.deepEqual((await store.read())?.admission, admission);
+});
+
+test('a reload resumes the stored ticket instead of joining again', async () => {
+  const backend = memoryBackend();
+  const first = setup(new ScriptedClient([joined()]), { backend });
+  first.waitingRoom.start();
+  await first.clock.advance(0);
+  first.waitingRoom.stop();
+
+  const client = new ScriptedClient([joined({ id: 'ticket-9999' })], [ok(status({ position: 3 }))]);
+  const second = setup(client, { backend });
+  second.waitingRoom.start();
+  await second.clock.advance(0);
+  assert.equal(client.count('join'), 0);
+  assert.deepEqual(client.calls[0], { op: 'status', id: 'ticket-0001', ticket: 'cred-1' });
+  assert.equal(second.last().status?.position, 3);
+  second.waitingRoom.stop();
+});
+
+test('a valid stored admission is honoured without any request', async () => {
+  const backend = memoryBackend();
+  const store = createTicketStore(endpoint, room, { backend });
+  await store.ensure(() => 'k'.repeat(32));
+  await store.save('k'.repeat(32), { id: 'ticket-0001', ticket: 'cred', admission });
+  const client = new ScriptedClient([NETWORK]);
+  const { clock, waitingRoom, last } = setup(client, { backend });
+  waitingRoom.start();
+  await clock.advance(0);
+  assert.equal(last().phase, 'admitted');
+  assert.equal(client.calls.length, 0);
+});
+
+test('failures, malformed answers and throttling never lose the ticket', async () => {
+  const client = new ScriptedClient(
+    [joined()],
+    [
+      NETWORK,
+      { kind: 'invalid-response', httpStatus: 200 },
+      { kind: 'server-error', httpStatus: 500 },
+      { kind: 'throttled', httpStatus: 503, retryAfterMs: 30_000 },
+      ok(status({ position: 2 })),
+    ],
+  );
+  const { clock, store, waitingRoom, snapshots, last } = setup(client);
+  waitingRoom.start();
+  await clock.advance(5_000);
+  assert.equal(last().phase, 'reconnecting');
+  assert.equal(last().code, 'network');
+  assert.equal(last().status?.position, 5, 'last known position is still shown');
+  await clock.advance(120_000);
+  const codes = snapshots.map((s) => s.code).filter(Boolean);
+  assert.deepEqual(codes, ['network', 'invalid-response', 'server-error', 'throttled']);
+  const throttled = snapshots.find((s) => s.code === 'throttled')!;
+  assert.equal(throttled.failures, 4, 'consecutive failures are counted');
+  assert.equal(last().phase, 'waiting');
+  assert.equal(last().failures, 0);
+  assert.equal((await store.read())?.ticket, 'cred-1');
+  assert.equal(client.count('join'), 1);
+  waitingRoom.stop();
+});
+
+test('Retry-After is honoured: no request before it', async () => {
+  const client = new ScriptedClient([{ kind: 'throttled', httpStatus: 429, retryAfterMs: 20_000 }, joined()]);
+  const { clock, waitingRoom, last } = setup(client);
+  waitingRoom.start();
+  await clock.advance(0);
+  assert.equal(last().retryAt, clock.time + 22_000, '20 s + 10 % jitter at random 0.5');
+  await clock.advance(21_999);
+  assert.equal(client.count('join'), 1);
+  await clock.advance(1);
+  assert.equal(client.count('join'), 2);
+  waitingRoom.stop();
+});
+
+for (const [outcome, code] of [
+  [{ kind: 'expired', httpStatus: 410 }, 'ticket-expired'],
+  [{ kind: 'unauthorized', httpStatus: 401 }, 'credential-rejected'],
+  [{ kind: 'not-found', httpStatus: 404, serverCode: 'ticket-not-found' }, 'ticket-not-found'],
+  [ok(status({ state: 'released', position: null })), 'ticket-released'],
+] as const) {
+  test(`the server ending the ticket (${code}) clears it and offers to rejoin with a new key`, async () => {
+    const client = new ScriptedClient([joined()], [outcome]);
+    const { clock, store, waitingRoom, last } = setup(client);
+    waitingRoom.start();
+    await clock.advance(600_000);
+    assert.equal(last().phase, 'expired');
+    assert.equal(last().code, code);
+    assert.equal(await store.read(), undefined);
+    assert.equal(client.calls.length, 2, 'no more requests until the pupil asks');
+
+    client.joins = [joined({ id: 'ticket-0002', ticket: 'cred-2' })];
+    await waitingRoom.rejoin();
+    await clock.advance(0);
+    assert.equal(client.calls[2].key, 'key-2'.padEnd(32, 'x'));
+    assert.equal(last().phase, 'waiting');
+    assert.equal(last().ticketId, 'ticket-0002');
+    waitingRoom.stop();
+  });
+}
+
+test("a proxy's 404 (no server code) keeps the ticket and retries", async () => {
+  const client = new ScriptedClient([joined()], [{ kind: 'not-found', httpStatus: 404 }, ok(status())]);
+  const { clock, store, waitingRoom, last } = setup(client);
+  waitingRoom.start();
+  await clock.advance(5_000);
+  assert.equal(last().phase, 'error');
+  assert.equal((await store.read())?.ticket, 'cred-1');
+  await clock.advance(5_000);
+  assert.equal(last().phase, 'waiting');
+  waitingRoom.stop();
+});
+
+test('an expired ticket of a past session rejoins silently', async () => {
+  const backend = memoryBackend();
+  const store = createTicketStore(endpoint, room, { backend });
+  await store.ensure(() => 'old'.padEnd(32, 'x'));
+  await store.save('old'.padEnd(32, 'x'), { id: 'ticket-old1', ticket: 'old', admission: { token: 't', expiresAt: '2020-01-01T00:00:00.000Z' } });
+  const client = new ScriptedClient([joined({ id: 'ticket-0002' })], [{ kind: 'expired', httpStatus: 410 }]);
+  const { clock, waitingRoom, snapshots, last } = setup(client, { backend });
+  waitingRoom.start();
+  await clock.advance(0);
+  assert.ok(!snapshots.some((s) => s.phase === 'expired'));
+  assert.equal(last().phase, 'waiting');
+  assert.equal(last().ticketId, 'ticket-0002');
+  waitingRoom.stop();
+});
+
+test('when-unreachable="open": a queue API that never answered lets the pupil through after 4 tries', async () => {
+  const client = new ScriptedClient([NETWORK]);
+  const { clock, waitingRoom, warnings, last } = setup(client, { whenUnreachable: 'open' });
+  waitingRoom.start();
+  await clock.advance(600_000);
+  assert.equal(last().phase, 'unreachable-open');
+  assert.equal(client.calls.length, 4);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /never answered/);
+});
+
+test('when-unreachable="wait" keeps retrying and says the API is unreachable', async () => {
+  const client = new ScriptedClient([NETWORK]);
+  const { clock, waitingRoom, last } = setup(client);
+  waitingRoom.start();
+  await clock.advance(600_000);
+  assert.equal(last().phase, 'reconnecting');
+  assert.equal(last().code, 'queue-unreachable');
+  assert.ok(client.calls.length > 4 && client.calls.length < 30, `${client.calls.length} tries in 10 min: backoff, no busy loop`);
+  waitingRoom.stop();
+});
+
+test('"open" does not apply once the API has answered: an outage mid-wait keeps the pupil waiting', async () => {
+  const client = new ScriptedClient([joined()], [NETWORK]);
+  const { clock, waitingRoom, last } = setup(client, { whenUnreachable: 'open' });
+  waitingRoom.start();
+  await clock.advance(600_000);
+  assert.equal(last().phase, 'reconnecting');
+  assert.equal(last().code, 'network');
+  waitingRoom.stop();
+});
+
+test('stop() ends the loop: no timer left, no late snapshot', async () => {
+  let release!: (o: QueueOutcome<TicketStatus>) => void;
+  const client = new ScriptedClient([joined()]);
+  client.join = () => new Promise((resolve) => (release = resolve));
+  const { clock, waitingRoom, snapshots } = setup(client);
+  waitingRoom.start();
+  await clock.advance(0);
+  const seen = snapshots.length;
+  waitingRoom.stop();
+  release(joined());
+  await clock.advance(600_000);
+  assert.equal(snapshots.length, seen, 'the stale join answer is dropped');
+  assert.equal(clock.pending, 0);
+});

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseWidgetConfig } from '../../src/core/widget-config.js';
+import { AntichambreError } from '../../src/core/errors.js';
+
+const page = 'https://ent.example/login?x=1';
+
+test('valid attributes are normalised, with defaults', () => {
+  assert.deepEqual(parseWidgetConfig({ endpoint: '/api/v1/', room: 'college-jean-moulin' }, page), {
+    endpoint: 'https://ent.example/api/v1',
+    room: 'college-jean-moulin',
+    returnUrl: undefined,
+    admissionCookie: 'antichambre_admission',
+    whenUnreachable: 'wait',
+  });
+  const full = parseWidgetConfig(
+    { endpoint: 'https://file.example/api', room: 'r1', returnUrl: '/home', admissionCookie: 'ent_q', whenUnreachable: 'open' },
+    page,
+  );
+  assert.equal(full.returnUrl, 'https://ent.example/home');
+  assert.equal(full.whenUnreachable, 'open');
+});
+
+test('each bad attribute is named by its error code', () => {
+  const cases: Array<[Record<string, string | null>, string]> = [
+    [{ room: 'r' }, 'missing-endpoint'],
+    [{ endpoint: 'javascript:alert(1)', room: 'r' }, 'bad-endpoint'],
+    [{ endpoint: '/api' }, 'missing-room'],
+    [{ endpoint: '/api', room: 'Collège Jean Moulin' }, 'bad-room'],
+    [{ endpoint: '/api', room: 'r', returnUrl: 'javascript:alert(1)' }, 'bad-return-url'],
+    [{ endpoint: '/api', room: 'r', admissionCookie: 'a b;' }, 'bad-admission-cookie'],
+    [{ endpoint: '/api', room: 'r', whenUnreachable: 'later' }, 'bad-when-unreachable'],
+  ];
+  for (const [attributes, code] of cases) {
+    assert.throws(() => parseWidgetConfig(attributes, page), (e) => e instanceof AntichambreError && e.code === code, code);
+  }
+});

@@ -1,0 +1,124 @@
+/**
+ * Servers for the browser tests, started with @web/test-runner:
+ * - the REAL queue server (src/server/serve.ts) on a free port, for the pupil's main journey;
+ * - a FAULT server under `/fault/<scenario>/…` on the test page's own origin, answering whatever a test
+ *   scripted (malformed JSON, 503 + Retry-After, 410, a hung-up socket…), and logging what it was asked.
+ * Tests talk to both through server commands (`executeServerCommand`), so no CORS is needed for setup.
+ */
+import type { TestRunnerPlugin } from '@web/test-runner';
+import type { Context, Next } from 'koa';
+
+/** One scripted answer. `body` objects are sent as JSON, strings as they are. */
+export interface FaultReply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  /** Destroy the socket instead of answering: the page sees a network error. */
+  hangUp?: boolean;
+}
+
+type Route = 'join' | 'status' | 'release';
+export type FaultScript = Partial<Record<Route, FaultReply[]>>;
+export interface FaultRequest {
+  route: Route;
+  method: string;
+  key?: string;
+  authorization?: string;
+}
+
+interface RealServer {
+  apiUrl: string;
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+export interface TestServersState {
+  real: { apiUrl: string; adminToken: string } | null;
+}
+
+const scripts = new Map<string, FaultScript>();
+const logs = new Map<string, FaultRequest[]>();
+
+const ROUTE = /^\/fault\/([\w-]+)\/rooms\/[^/]+\/tickets(?:\/([^/]+)(\/release)?)?$/;
+
+async function readBody(ctx: Context): Promise<string> {
+  let text = '';
+  for await (const chunk of ctx.req) text += chunk;
+  return text;
+}
+
+export async function faultMiddleware(ctx: Context, next: Next): Promise<void> {
+  const match = ROUTE.exec(ctx.path);
+  if (!match) return next();
+  const [, scenario, id, release] = match;
+  const route: Route = release ? 'release' : id ? 'status' : 'join';
+  const body = ctx.method === 'POST' ? await readBody(ctx) : '';
+  let key: string | undefined;
+  try {
+    key = route === 'join' ? (JSON.parse(body) as { key?: string }).key : undefined;
+  } catch {
+    key = undefined;
+  }
+  (logs.get(scenario) ?? logs.set(scenario, []).get(scenario)!).push({ route, method: ctx.method, key, authorization: ctx.get('authorization') || undefined });
+
+  const queue = scripts.get(scenario)?.[route];
+  // The last scripted answer repeats, so "always 503" is a one-element script.
+  const reply: FaultReply = queue && queue.length > 0 ? (queue.length > 1 ? queue.shift()! : queue[0]) : { status: 404, body: { error: { code: 'not-found', message: 'unscripted' } } };
+  if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+  if (reply.hangUp) {
+    // The test runner lists these as "404 network requests": Koa's default status, never sent.
+    ctx.req.socket.destroy();
+    ctx.respond = false;
+    return;
+  }
+  ctx.status = reply.status;
+  ctx.set('Cache-Control', 'no-store');
+  for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
+  if (reply.body !== undefined) {
+    ctx.type = 'application/json';
+    ctx.body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  }
+}
+
+export function testServersPlugin(state: TestServersState): TestRunnerPlugin {
+  let real: RealServer | null = null;
+  return {
+    name: 'antichambre-test-servers',
+    async serverStart() {
+      try {
+        const { startServer } = await import('../../../src/server/serve.js');
+        real = await startServer({ port: 0, capacity: 0, admitPerMinute: 600, joinLimitPerMinute: 0 });
+        state.real = { apiUrl: real.apiUrl, adminToken: real.adminToken };
+      } catch (error) {
+        // The real-server tests skip themselves; the fault-server tests still run.
+        console.warn(`antichambre tests: real queue server unavailable (${String(error)})`);
+      }
+    },
+    async serverStop() {
+      await real?.close();
+    },
+    async executeCommand({ command, payload }) {
+      const args = payload as Record<string, unknown>;
+      if (command === 'fault-script') {
+        scripts.set(String(args.scenario), structuredClone(args.script as FaultScript));
+        logs.set(String(args.scenario), []);
+        return true;
+      }
+      if (command === 'fault-log') return logs.get(String(args.scenario)) ?? [];
+      if (command === 'admin-room' && real) {
+        const { room, ...config } = args;
+        const response = await fetch(`${real.apiUrl}/admin/rooms/${String(room)}`, {
+          method: 'PUT',
+          headers: { Authorization: `Bearer ${real.adminToken}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(config),
+        });
+        return response.status;
+      }
+      if (command === 'room-status' && real) {
+        return (await fetch(`${real.apiUrl}/rooms/${String(args.room)}`)).json();
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,5 @@
+/** The store conformance suite on the in-memory store. */
+import { MemoryStore } from '../../../src/server/stores/memory.js';
+import { storeConformance } from './store-conformance.js';
+
+storeConformance('memory store', async (options) => new MemoryStore(options));

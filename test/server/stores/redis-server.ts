@@ -1,0 +1,102 @@
+/**
+ * A throwaway `redis-server` for tests and the benchmark: a free loopback port, no persistence, a temp
+ * dir, stopped afterwards. Without redis-server on PATH, suites skip loudly; under CI=true they fail,
+ * so a green CI always means the Redis store was tested.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The redis-server binary on PATH, or null. */
+export function findRedisServer(): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, 'redis-server');
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Whether the Redis suites can run here. Missing under CI=true throws; elsewhere it warns loudly and
+ * returns false, so a developer without Redis still runs everything else.
+ */
+export function redisAvailable(suite: string): boolean {
+  if (findRedisServer() !== null) return true;
+  const message = `redis-server was not found on PATH: ${suite} needs it (Debian: apt-get install redis-server).`;
+  if (process.env.CI === 'true') throw new Error(`${message} CI=true: a missing Redis fails the run.`);
+  console.error(`\n${'!'.repeat(100)}\n!! SKIPPED: ${message}\n${'!'.repeat(100)}\n`);
+  return false;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startRedisServer(): Promise<RedisServer> {
+  const binary = findRedisServer();
+  if (binary === null) throw new Error('redis-server is not on PATH');
+  const dir = await mkdtemp(join(tmpdir(), 'antichambre-redis-'));
+  const port = await freePort();
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await ready(child);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves when the server logs that it accepts connections; rejects if it exits first or takes 10 s. */
+function ready(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => fail(new Error(`redis-server did not start in 10 s:\n${log}`)), 10_000);
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      log += chunk.toString();
+      if (log.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        log = '';
+        // Keep draining its output: a full pipe would block the server.
+        child.stdout?.off('data', onData).resume();
+        child.stderr?.off('data', onData).resume();
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`redis-server exited with ${code}:\n${log}`)));
+  });
+}

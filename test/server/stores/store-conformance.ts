@@ -1,0 +1,274 @@
+/**
+ * One behaviour, two stores: every case here runs against the memory store and the Redis store, so an
+ * ENT gets the same queue whichever one its operator picks. Times are fixed numbers, never the clock.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RoomSettings, Store, StoreOptions } from '../../../src/server/stores/store.js';
+
+export interface ConformanceOptions extends Partial<StoreOptions> {
+  random?: () => number;
+}
+
+/** Makes a fresh, empty store; the suite closes it after each case. */
+export type MakeStore = (options: ConformanceOptions) => Promise<Store>;
+
+const T0 = Date.parse('2026-09-01T08:00:00Z');
+const ROOM = 'college-jean-moulin';
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+let keySeq = 0;
+const newKey = (): string => `conformance-key-${String(++keySeq).padStart(10, '0')}`;
+const settings = (over: Partial<RoomSettings> = {}): RoomSettings => ({ capacity: 100, admitPerMinute: 1_000_000, open: true, ...over });
+
+export function storeConformance(label: string, make: MakeStore): void {
+  const open: Store[] = [];
+  const store = async (options: ConformanceOptions = {}): Promise<Store> => {
+    const created = await make(options);
+    open.push(created);
+    return created;
+  };
+  const it = (name: string, body: () => Promise<void>): void => {
+    test(`${label}: ${name}`, async () => {
+      try {
+        await body();
+      } finally {
+        await Promise.all(open.splice(0).map((s) => s.close?.()));
+      }
+    });
+  };
+  /** Joins `n` pupils at `now`, returning their ticket ids in join order. */
+  const joinMany = async (s: Store, n: number, now = T0, room = ROOM): Promise<string[]> => {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push((await s.join(room, newKey(), now)).ticket.id);
+    return ids;
+  };
+  const states = async (s: Store, ids: string[], now: number): Promise<string[]> => {
+    const result: string[] = [];
+    for (const id of ids) result.push((await s.status(ROOM, id, now))?.ticket.state ?? 'gone');
+    return result;
+  };
+  const positions = async (s: Store, ids: string[], now: number): Promise<(number | null)[]> => {
+    const result: (number | null)[] = [];
+    for (const id of ids) result.push((await s.status(ROOM, id, now))?.ticket.position ?? null);
+    return result;
+  };
+
+  it('a pupil arriving at a room with free seats is admitted at once; the room gets the defaults', async () => {
+    const s = await store({ defaults: settings({ capacity: 5, admitPerMinute: 30 }) });
+    const { ticket, created, room } = await s.join(ROOM, newKey(), T0);
+    assert.equal(created, true);
+    assert.deepEqual({ ...ticket, id: 'x' }, { id: 'x', room: ROOM, state: 'admitted', position: null, createdAt: T0, admittedAt: T0 });
+    assert.deepEqual(room.settings, { capacity: 5, admitPerMinute: 30, open: true, opensAt: null });
+    assert.deepEqual([room.waiting, room.active, room.createdAt], [0, 1, T0]);
+  });
+
+  it('a full room keeps pupils waiting with exact places, first come first served', async () => {
+    const s = await store({ defaults: settings({ capacity: 1 }) });
+    const ids = await joinMany(s, 4);
+    assert.deepEqual(await positions(s, ids, T0 + SECOND), [null, 1, 2, 3]);
+    const room = await s.roomStatus(ROOM, T0 + SECOND);
+    assert.deepEqual([room?.waiting, room?.active], [3, 1]);
+  });
+
+  it('joining again with the same key returns the same ticket and place, never a second one', async () => {
+    const s = await store({ defaults: settings({ capacity: 0 }) });
+    await joinMany(s, 1);
+    const key = newKey();
+    const first = await s.join(ROOM, key, T0);
+    const again = await s.join(ROOM, key, T0 + SECOND);
+    assert.equal(again.created, false);
+    assert.equal(again.ticket.id, first.ticket.id);
+    assert.equal(again.ticket.position, 2);
+    assert.equal(again.ticket.createdAt, T0);
+    assert.equal(again.room.waiting, 2);
+  });
+
+  it('seats go in join order up to capacity when an admin adds seats', async () => {
+    const s = await store({ defaults: settings({ capacity: 0 }) });
+    const ids = await joinMany(s, 5);
+    const { room, created } = await s.configureRoom(ROOM, { capacity: 2 }, T0 + SECOND);
+    assert.equal(created, false);
+    assert.deepEqual([room.active, room.waiting], [2, 3]);
+    assert.deepEqual(await states(s, ids, T0 + SECOND), ['admitted', 'admitted', 'waiting', 'waiting', 'waiting']);
+    assert.deepEqual(await positions(s, ids.slice(2), T0 + SECOND), [1, 2, 3]);
+  });
+
+  it('admitPerMinute caps admissions in any sliding minute', async () => {
+    const s = await store({ defaults: settings({ capacity: 100, admitPerMinute: 3 }) });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await s.join(ROOM, newKey(), T0 + i * SECOND)).ticket.id);
+    assert.deepEqual(await states(s, ids, T0 + 5 * SECOND), ['admitted', 'admitted', 'admitted', 'waiting', 'waiting']);
+    assert.equal((await s.status(ROOM, ids[3]!, T0 + 59_999))?.ticket.state, 'waiting');
+    // The admission at T0 leaves the window at T0 + 60 s exactly.
+    assert.deepEqual(await states(s, ids.slice(3), T0 + MINUTE), ['admitted', 'waiting']);
+    assert.equal((await s.status(ROOM, ids[4]!, T0 + MINUTE + SECOND))?.ticket.state, 'admitted');
+  });
+
+  it('a release frees the seat for the next pupil; releasing twice or an unknown ticket is harmless', async () => {
+    const s = await store({ defaults: settings({ capacity: 1 }) });
+    const [inside, next] = await joinMany(s, 2);
+    await s.release(ROOM, inside!, T0 + SECOND);
+    await s.release(ROOM, inside!, T0 + SECOND);
+    await s.release(ROOM, 'no-such-ticket-id', T0 + SECOND);
+    await s.release('never-seen-room', 'no-such-ticket-id', T0 + SECOND);
+    assert.equal(await s.status(ROOM, inside!, T0 + SECOND), null);
+    assert.equal((await s.status(ROOM, next!, T0 + SECOND))?.ticket.state, 'admitted');
+    const room = await s.roomStatus(ROOM, T0 + SECOND);
+    assert.deepEqual(room?.totals, { admitted: 2, expiredWaiting: 0, expiredSessions: 0, released: 1 });
+    assert.equal(await s.roomStatus('never-seen-room', T0), null, 'a release does not create a room');
+  });
+
+  it('a waiting pupil not seen for waitingTtl loses the place; one who polls keeps it', async () => {
+    const s = await store({ defaults: settings({ capacity: 0 }), waitingTtlMs: 10 * MINUTE });
+    const [gone, polling] = await joinMany(s, 2);
+    await s.status(ROOM, polling!, T0 + 5 * MINUTE);
+    assert.equal((await s.roomStatus(ROOM, T0 + 10 * MINUTE - 1))?.waiting, 2, 'still there 1 ms before');
+    assert.equal(await s.status(ROOM, gone!, T0 + 10 * MINUTE), null);
+    assert.equal((await s.status(ROOM, polling!, T0 + 10 * MINUTE))?.ticket.position, 1, 'the pupil behind moves up');
+    assert.equal((await s.roomStatus(ROOM, T0 + 10 * MINUTE))?.totals?.expiredWaiting, 1);
+  });
+
+  it('an admitted pupil not seen for sessionTtl frees the seat for the next one', async () => {
+    const s = await store({ defaults: settings({ capacity: 1 }), sessionTtlMs: 30 * MINUTE, waitingTtlMs: 60 * MINUTE });
+    const [inside, next] = await joinMany(s, 2);
+    assert.equal((await s.status(ROOM, next!, T0 + 30 * MINUTE - 1))?.ticket.state, 'waiting');
+    const admitted = await s.status(ROOM, next!, T0 + 30 * MINUTE);
+    assert.equal(admitted?.ticket.state, 'admitted');
+    assert.equal(admitted?.ticket.admittedAt, T0 + 30 * MINUTE);
+    assert.equal(await s.status(ROOM, inside!, T0 + 30 * MINUTE), null);
+    assert.equal(admitted?.room.totals?.expiredSessions, 1);
+  });
+
+  it('an expired pupil who joins again with the same key gets a new ticket at the back', async () => {
+    const s = await store({ defaults: settings({ capacity: 0 }), waitingTtlMs: MINUTE });
+    const key = newKey();
+    const old = await s.join(ROOM, key, T0);
+    const other = await s.join(ROOM, newKey(), T0 + 30 * SECOND);
+    const again = await s.join(ROOM, key, T0 + MINUTE);
+    assert.equal(again.created, true);
+    assert.notEqual(again.ticket.id, old.ticket.id);
+    assert.equal(again.ticket.position, 2, 'behind the pupil who was still there');
+    assert.equal((await s.status(ROOM, other.ticket.id, T0 + MINUTE))?.ticket.position, 1);
+  });
+
+  it('a paused room keeps pupils in line and admits them in order when reopened', async () => {
+    const s = await store({ defaults: settings({ capacity: 2 }) });
+    const created = await s.configureRoom(ROOM, { open: false }, T0);
+    assert.equal(created.created, true);
+    const ids = await joinMany(s, 3, T0 + SECOND);
+    assert.deepEqual(await positions(s, ids, T0 + SECOND), [1, 2, 3]);
+    const reopened = await s.configureRoom(ROOM, { open: true }, T0 + 2 * SECOND);
+    assert.deepEqual([reopened.created, reopened.room.active, reopened.room.waiting], [false, 2, 1]);
+    assert.deepEqual(await states(s, ids, T0 + 2 * SECOND), ['admitted', 'admitted', 'waiting']);
+  });
+
+  it('an admin patch changes only the fields it names', async () => {
+    const s = await store({ defaults: settings({ capacity: 7, admitPerMinute: 70 }) });
+    await s.configureRoom(ROOM, { admitPerMinute: 12 }, T0);
+    const { room } = await s.configureRoom(ROOM, { capacity: undefined, open: false }, T0);
+    assert.deepEqual(room.settings, { capacity: 7, admitPerMinute: 12, open: false, opensAt: null });
+  });
+
+  it('unknown rooms and tickets read as null and create nothing', async () => {
+    const s = await store();
+    assert.equal(await s.status('never-seen-room', 'no-such-ticket-id', T0), null);
+    assert.equal(await s.roomStatus('never-seen-room', T0), null);
+    await s.advance('never-seen-room', T0);
+    await joinMany(s, 1);
+    assert.equal(await s.status(ROOM, 'no-such-ticket-id', T0), null);
+    assert.deepEqual((await s.listRooms(T0)).map((r) => r.room), [ROOM]);
+  });
+
+  it('the room counts recent admissions for the ETA, over the stats window only', async () => {
+    const s = await store({ defaults: settings({ capacity: 100 }), statsWindowMs: 5 * MINUTE });
+    await joinMany(s, 3, T0);
+    await joinMany(s, 2, T0 + 4 * MINUTE);
+    assert.equal((await s.roomStatus(ROOM, T0 + 4 * MINUTE))?.recentAdmissions, 5);
+    assert.equal((await s.roomStatus(ROOM, T0 + 5 * MINUTE))?.recentAdmissions, 2);
+  });
+
+  it('places stay exact when pupils in the middle of a line of 2,000 leave', async () => {
+    const s = await store({ defaults: settings({ capacity: 0 }) });
+    const ids = await joinMany(s, 2000);
+    for (let i = 0; i < ids.length; i += 7) await s.release(ROOM, ids[i]!, T0);
+    let expected = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const result = await s.status(ROOM, ids[i]!, T0);
+      if (i % 7 === 0) assert.equal(result, null);
+      else assert.equal(result?.ticket.position, ++expected);
+    }
+    const { room } = await s.configureRoom(ROOM, { capacity: 3 }, T0);
+    assert.equal(room.active, 3);
+    assert.deepEqual(await states(s, ids.slice(0, 5), T0), ['gone', 'admitted', 'admitted', 'admitted', 'waiting']);
+  });
+
+  it('listRooms lists every room by id with its counters', async () => {
+    const s = await store({ defaults: settings({ capacity: 1 }) });
+    await joinMany(s, 2, T0, 'lycee-b');
+    await joinMany(s, 1, T0, 'college-a');
+    await s.configureRoom('ecole-c', { capacity: 3 }, T0);
+    const rooms = await s.listRooms(T0);
+    assert.deepEqual(rooms.map((r) => [r.room, r.active, r.waiting]), [['college-a', 1, 0], ['ecole-c', 0, 0], ['lycee-b', 1, 1]]);
+  });
+
+  describePreQueue(it, store, joinMany, positions, states);
+}
+
+type It = (name: string, body: () => Promise<void>) => void;
+type JoinMany = (s: Store, n: number, now?: number, room?: string) => Promise<string[]>;
+type Read<T> = (s: Store, ids: string[], now: number) => Promise<T[]>;
+
+/** Scheduled opening: early arrivals wait in a pre-queue, drawn into random order at opening. */
+function describePreQueue(
+  it: It,
+  store: (options?: ConformanceOptions) => Promise<Store>,
+  joinMany: JoinMany,
+  positions: Read<number | null>,
+  states: Read<string>,
+): void {
+  const OPENS = T0 + 10 * MINUTE;
+  const opensAt = new Date(OPENS).toISOString();
+
+  it('before a scheduled opening nobody gets in, and early arrivals all get the last place', async () => {
+    const s = await store({ defaults: settings({ capacity: 10 }) });
+    const { room } = await s.configureRoom(ROOM, { opensAt }, T0);
+    assert.equal(room.settings.opensAt, OPENS);
+    const ids = await joinMany(s, 3, T0 + MINUTE);
+    assert.deepEqual(await positions(s, ids, T0 + 2 * MINUTE), [3, 3, 3], 'nobody learns the draw early');
+    const later = await s.join(ROOM, newKey(), OPENS - 1);
+    assert.deepEqual([later.ticket.state, later.ticket.position, later.room.waiting, later.room.active], ['waiting', 4, 4, 0]);
+    const opened = await s.roomStatus(ROOM, OPENS);
+    assert.deepEqual([opened?.active, opened?.waiting], [4, 0]);
+  });
+
+  it('at opening the pre-queue is drawn at random, behind the line already there and ahead of later arrivals', async () => {
+    let seed = 42;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const s = await store({ defaults: settings({ capacity: 0 }), random });
+    const inLine = await joinMany(s, 2, T0);
+    await s.configureRoom(ROOM, { opensAt }, T0 + SECOND);
+    const early: string[] = [];
+    for (let i = 0; i < 30; i++) early.push((await s.join(ROOM, newKey(), T0 + 2 * SECOND + i)).ticket.id);
+    assert.deepEqual(await positions(s, inLine, T0 + MINUTE), [1, 2], 'the line already there keeps its places');
+    const late = await s.join(ROOM, newKey(), OPENS);
+    assert.equal(late.ticket.position, 33, 'a pupil arriving at opening goes behind the whole pre-queue');
+    const drawn = await positions(s, early, OPENS);
+    assert.deepEqual([...drawn].sort((a, b) => a! - b!), Array.from({ length: 30 }, (_, i) => i + 3), 'places 3–32, each once');
+    assert.notDeepEqual(drawn, Array.from({ length: 30 }, (_, i) => i + 3), 'arriving first before opening buys nothing');
+    // Seats then follow the drawn order.
+    await s.configureRoom(ROOM, { capacity: 5 }, OPENS + SECOND);
+    const byPlace = [...early].sort((a, b) => drawn[early.indexOf(a)]! - drawn[early.indexOf(b)]!);
+    assert.deepEqual(await states(s, [...inLine, ...byPlace.slice(0, 4)], OPENS + SECOND), ['admitted', 'admitted', 'admitted', 'admitted', 'admitted', 'waiting']);
+  });
+
+  it('removing the schedule opens the room at once', async () => {
+    const s = await store({ defaults: settings({ capacity: 10 }) });
+    await s.configureRoom(ROOM, { opensAt }, T0);
+    const ids = await joinMany(s, 2, T0 + SECOND);
+    const { room } = await s.configureRoom(ROOM, { opensAt: null }, T0 + 2 * SECOND);
+    assert.deepEqual([room.settings.opensAt, room.active, room.waiting], [null, 2, 0]);
+    assert.deepEqual(await states(s, ids, T0 + 2 * SECOND), ['admitted', 'admitted']);
+  });
+}
