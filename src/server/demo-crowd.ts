@@ -29,11 +29,17 @@ const room = `/rooms/${DEMO_ROOM}`;
 export function startDemoCrowd(request: Request, adminToken: string, now = Date.now): DemoCrowd {
   const pupils = new Map<string, Pupil>();
 
-  const configured = request(`/admin/rooms/${DEMO_ROOM}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ capacity: 4, admitPerMinute: 30, open: true }),
-  });
+  // Configured on the first visit, not now: the app is still being assembled (Hono freezes its routes
+  // on the first request it handles).
+  let configured: Promise<unknown> | undefined;
+  const configure = () =>
+    (configured ??= Promise.resolve(
+      request(`/admin/rooms/${DEMO_ROOM}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ capacity: 4, admitPerMinute: 30, open: true }),
+      }),
+    ));
 
   async function join(): Promise<void> {
     const res = await request(`${room}/tickets`, {
@@ -77,7 +83,7 @@ export function startDemoCrowd(request: Request, adminToken: string, now = Date.
 
   return {
     async ensureLine() {
-      await configured;
+      await configure();
       const waiting = [...pupils.values()].filter((p) => p.admittedAt === undefined).length;
       if (waiting >= 4) return;
       for (let i = 0; i < CLASS_SIZE; i++) await join();
