@@ -13,8 +13,15 @@ export default defineConfig({
     // Vite keeps whitespace in ES library builds (for downstream tree-shaking); this file is loaded as
     // is by a script tag, so minify it fully.
     minify: true,
-    // Pure annotations are only useful to a bundler downstream, which a script tag never meets.
-    rolldownOptions: { output: { minify: true, comments: false } },
+    // Pure annotations are only useful to a bundler downstream, which a script tag never meets (comments).
+    // Session mode (<antichambre-session>, ENT pages after login) is a chunk the entry imports on
+    // demand. 'allow-extension' keeps Lit and the shared core inside antichambre.js (which exports them
+    // to the chunk under short names) instead of splitting them into a third file the login page would
+    // wait for. A fixed chunk name, so an ENT hosts two stable files side by side.
+    rolldownOptions: {
+      preserveEntrySignatures: 'allow-extension',
+      output: { minify: true, comments: false, chunkFileNames: '[name].js' },
+    },
     sourcemap: true,
     emptyOutDir: true,
   },

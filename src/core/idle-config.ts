@@ -2,8 +2,10 @@
  * Reads the `idle-timeout` and `idle-warning` attributes (whole seconds). A typo must never become a
  * zero timeout that releases every pupil at once, nor silently disable the feature: a bad value falls
  * back to the default and comes with an error the element prints with console.error.
+ *
+ * Plain code rather than a valibot pipe: <antichambre-session> ships as a chunk of the login-page
+ * bundle, and any valibot function it used would land in that bundle (valibot is one module).
  */
-import { digits, maxValue, minValue, pipe, safeParse, string, toNumber, trim } from 'valibot';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_IDLE_WARNING_MS, MIN_WARNING_MS } from './idle.js';
 
 /** A day: a longer timeout is a mistake (and past the server's own session limits). */
@@ -56,12 +58,6 @@ export function parseIdleConfig(attributes: { idleTimeout?: string | null; idleW
   return { timeoutMs: timeoutS * 1000, warningMs: warningS * 1000, errors };
 }
 
-const reasons: Record<string, (max: number) => string> = {
-  digits: () => 'is not a whole number of seconds (write e.g. "900", without units or decimals)',
-  min_value: () => 'must be at least 1 second',
-  max_value: (max) => `is more than ${max} seconds`,
-};
-
 function parseSeconds(
   attribute: IdleConfigError['attribute'],
   raw: string | null | undefined,
@@ -70,12 +66,16 @@ function parseSeconds(
   errors: IdleConfigError[],
 ): number {
   if (raw === null || raw === undefined) return defaultS;
-  // Built per call so the maximum is part of the schema; two tiny pipes on a login page are cheap.
-  const schema = pipe(string(), trim(), digits(), toNumber(), minValue(1), maxValue(maxS));
-  const result = safeParse(schema, raw);
-  if (result.success) return result.output;
-  const issueType = result.issues[0].type;
-  const reason = reasons[issueType]?.(maxS) ?? 'is not a valid number of seconds';
+  const text = raw.trim();
+  const seconds = Number(text);
+  const reason = !/^\d+$/.test(text)
+    ? 'is not a whole number of seconds (write e.g. "900", without units or decimals)'
+    : seconds < 1
+      ? 'must be at least 1 second'
+      : seconds > maxS
+        ? `is more than ${maxS} seconds`
+        : null;
+  if (reason === null) return seconds;
   errors.push({
     code: attribute === 'idle-timeout' ? IdleConfigErrorCode.BAD_TIMEOUT : IdleConfigErrorCode.BAD_WARNING,
     attribute,

@@ -45,10 +45,14 @@ export interface PollLoopOptions {
   onSchedule?: (notice: ScheduleNotice) => void;
 }
 
-export type PollLoopStart = SchedulerOutcome | Extract<SchedulerSignal, { kind: 'start' }>;
+/** `now`: ask at once, with no timer (a pupil who just arrived has no answer to wait for). */
+export type PollLoopStart = SchedulerOutcome | Extract<SchedulerSignal, { kind: 'start' }> | { kind: 'now' };
 
 export interface PollLoop {
-  /** `{ kind: 'start', pollAfterMs }` on page load (the stored hint), or a join's answer as an `ok` outcome. */
+  /**
+   * `{ kind: 'start', pollAfterMs }` on page load (the stored hint), a join's answer as an `ok` outcome, or
+   * `{ kind: 'now' }` to send the first request at once (offline, it waits for `online` like a start).
+   */
   start(first?: PollLoopStart): void;
   stop(): void;
   setOnline(online: boolean): void;
@@ -142,6 +146,10 @@ export function createPollLoop(options: PollLoopOptions): PollLoop {
     start(first = { kind: 'start' }) {
       if (running) return;
       running = true;
+      if (first.kind === 'now') {
+        if (online) return void fire();
+        first = { kind: 'start' };
+      }
       const outcome = first.kind === 'start' ? null : first;
       if (online) return apply(first, outcome);
       state = schedule(state, first, clock.now(), random, config).state;

@@ -1,15 +1,14 @@
 /**
- * Protocol v1 over HTTP. Every answer is parsed with the protocol schemas, and every failure comes back
- * as a typed outcome instead of a thrown error: the caller decides what a failure means for the pupil.
+ * Protocol v1 over HTTP. Every answer is checked (protocol-guards.ts), and every failure comes back as a typed
+ * outcome instead of a thrown error: the caller decides what a failure means for the pupil.
  */
-import { is } from 'valibot';
-import { ErrorBodySchema, TicketStatusSchema, type TicketStatus } from './protocol.js';
+import type { TicketStatus } from './protocol.js';
+import { errorCode, isTicketStatus } from './protocol-guards.js';
 import { systemClock, type Clock } from './clock.js';
 import { parseRetryAfter } from './retry-after.js';
 
 export type QueueFailure =
   | { kind: 'network' }
-  | { kind: 'timeout' }
   /** Our own caller aborted (stop()); not a failure of the server. */
   | { kind: 'aborted' }
   | { kind: 'throttled'; httpStatus: number; retryAfterMs: number | null }
@@ -32,69 +31,43 @@ export function isAnswer(outcome: QueueOutcome<unknown>): boolean {
 export interface QueueClient {
   join(key: string, signal?: AbortSignal): Promise<QueueOutcome<TicketStatus>>;
   status(id: string, ticket: string, signal?: AbortSignal): Promise<QueueOutcome<TicketStatus>>;
-  release(id: string, ticket: string, signal?: AbortSignal): Promise<QueueOutcome<undefined>>;
 }
 
 export interface QueueClientOptions {
   endpoint: string;
   room: string;
   fetch?: typeof fetch;
+  /** Measures a Retry-After date. */
   clock?: Clock;
-  timeoutMs?: number;
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
-
+/**
+ * No timeout of its own: a request lasts until it is answered or `signal` aborts, and the poll loop
+ * (poll-loop.ts), the one runner, aborts it once its per-request timeout has passed.
+ */
 export function createQueueClient({
   endpoint,
   room,
   fetch: fetchFn = (input, init) => fetch(input, init),
   clock = systemClock,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
 }: QueueClientOptions): QueueClient {
   const tickets = ticketsUrl(endpoint, room);
-  const ticketUrl = (id: string) => `${tickets}/${encodeURIComponent(id)}`;
-  const bearer = (ticket: string) => ({ Authorization: `Bearer ${ticket}` });
 
-  async function request(url: string, init: RequestInit, signal: AbortSignal | undefined, expectBody: boolean) {
-    if (signal?.aborted) return { kind: 'aborted' } as const;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = clock.setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const forward = () => controller.abort();
-    signal?.addEventListener('abort', forward, { once: true });
+  async function request(url: string, init: RequestInit, signal?: AbortSignal): Promise<QueueOutcome<TicketStatus>> {
     try {
-      const response = await fetchFn(url, {
-        ...init,
-        headers: { Accept: 'application/json', ...init.headers },
-        signal: controller.signal,
-        credentials: 'omit',
-        cache: 'no-store',
-      });
-      // The body is read under the same timeout: a server can stall after sending headers.
-      const text = response.status === 204 ? '' : await response.text();
-      return interpret(response, text, expectBody);
+      const response = await fetchFn(url, { ...init, headers: { Accept: 'application/json', ...init.headers }, signal, credentials: 'omit', cache: 'no-store' });
+      // The body is read under the same signal: a server can stall after sending headers.
+      return interpret(response, await response.text());
     } catch {
-      if (signal?.aborted) return { kind: 'aborted' } as const;
-      return timedOut ? ({ kind: 'timeout' } as const) : ({ kind: 'network' } as const);
-    } finally {
-      clock.clearTimeout(timer);
-      signal?.removeEventListener('abort', forward);
+      return signal?.aborted ? { kind: 'aborted' } : { kind: 'network' };
     }
   }
 
-  function interpret(response: Response, text: string, expectBody: boolean): QueueOutcome<TicketStatus | undefined> {
+  function interpret(response: Response, text: string): QueueOutcome<TicketStatus> {
     const httpStatus = response.status;
-    if (response.ok) {
-      if (!expectBody) return { kind: 'ok', httpStatus, value: undefined };
-      const value = parseJson(text);
-      return is(TicketStatusSchema, value) ? { kind: 'ok', httpStatus, value } : { kind: 'invalid-response', httpStatus };
-    }
     const body = parseJson(text);
-    const serverCode = is(ErrorBodySchema, body) ? body.error.code : undefined;
+    if (response.ok) return isTicketStatus(body) ? { kind: 'ok', httpStatus, value: body } : { kind: 'invalid-response', httpStatus };
+    const serverCode = errorCode(body);
     if (httpStatus === 401) return { kind: 'unauthorized', httpStatus };
     if (httpStatus === 404) return { kind: 'not-found', httpStatus, serverCode };
     if (httpStatus === 410) return { kind: 'expired', httpStatus };
@@ -106,14 +79,8 @@ export function createQueueClient({
   }
 
   return {
-    join: (key, signal) =>
-      request(tickets, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key }) }, signal, true) as Promise<
-        QueueOutcome<TicketStatus>
-      >,
-    status: (id, ticket, signal) =>
-      request(ticketUrl(id), { method: 'GET', headers: bearer(ticket) }, signal, true) as Promise<QueueOutcome<TicketStatus>>,
-    release: (id, ticket, signal) =>
-      request(`${ticketUrl(id)}/release`, { method: 'POST', headers: bearer(ticket) }, signal, false) as Promise<QueueOutcome<undefined>>,
+    join: (key, signal) => request(tickets, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key }) }, signal),
+    status: (id, ticket, signal) => request(`${tickets}/${encodeURIComponent(id)}`, { headers: { Authorization: `Bearer ${ticket}` } }, signal),
   };
 }
 

@@ -20,6 +20,8 @@ import { type RetryBudget, DEFAULT_RETRY_BUDGET, createRetryBudget, isRetryThrot
 
 const MAX_POLL_AFTER_MS = 24 * 3600 * 1000; // protocol v1's bound
 
+// The code below writes phases and reasons as literals (checked against these unions): then the widget
+// bundle, which never reads the objects, does not ship them.
 export const SchedulerPhase = { IDLE: 'idle', POLLING: 'polling', BACKOFF: 'backoff', PAUSED: 'paused' } as const;
 export type SchedulerPhase = (typeof SchedulerPhase)[keyof typeof SchedulerPhase];
 
@@ -105,12 +107,12 @@ export interface ScheduleDecision {
 
 export function createSchedulerState(visible = true, config: SchedulerConfig = DEFAULT_SCHEDULER_CONFIG): SchedulerState {
   const budget = createRetryBudget(config.budget);
-  return { phase: SchedulerPhase.IDLE, visible, failures: 0, budget, pollAfterMs: 0, lastOkAt: null, notBefore: 0, nextAt: null, reason: ScheduleReason.START };
+  return { phase: 'idle', visible, failures: 0, budget, pollAfterMs: 0, lastOkAt: null, notBefore: 0, nextAt: null, reason: 'start' };
 }
 
 /** When the UI may say "nouvel essai dans N s": the retry time while backing off, else null. */
 export function nextRetryAt(state: SchedulerState): number | null {
-  return state.phase === SchedulerPhase.BACKOFF ? state.nextAt : null;
+  return state.phase === 'backoff' ? state.nextAt : null;
 }
 
 export function schedule(state: SchedulerState, event: SchedulerEvent, now: number, random: Random, c = DEFAULT_SCHEDULER_CONFIG): ScheduleDecision {
@@ -118,30 +120,30 @@ export function schedule(state: SchedulerState, event: SchedulerEvent, now: numb
     case 'start': {
       const pollAfterMs = sanitize(event.pollAfterMs ?? state.pollAfterMs);
       const spread = pollAfterMs > 0 ? Math.max(c.floorMs, pollAfterMs) : c.startSpreadMs;
-      const next = { ...state, phase: SchedulerPhase.POLLING, pollAfterMs };
-      return plan(next, now + uniformBetween(c.minDelayMs, spread, random), ScheduleReason.START, now, c);
+      const next: SchedulerState = { ...state, phase: 'polling', pollAfterMs };
+      return plan(next, now + uniformBetween(c.minDelayMs, spread, random), 'start', now, c);
     }
     case 'offline':
       return pause(state);
     case 'online': {
-      if (state.phase !== SchedulerPhase.PAUSED) return keep(state, now, c);
-      const phase = state.failures > 0 ? SchedulerPhase.BACKOFF : SchedulerPhase.POLLING;
+      if (state.phase !== 'paused') return keep(state, now, c);
+      const phase = state.failures > 0 ? 'backoff' : 'polling';
       const spread = Math.max(c.floorMs, state.pollAfterMs);
-      return plan({ ...state, phase }, now + uniformBetween(c.minDelayMs, spread, random), ScheduleReason.RESUMED, now, c);
+      return plan({ ...state, phase }, now + uniformBetween(c.minDelayMs, spread, random), 'resumed', now, c);
     }
     case 'visibility': {
       const next = { ...state, visible: event.visible };
       // Hiding may push a visible-tab deadline out to the server's ask; it never brings one forward.
       const ask = next.lastOkAt === null ? null : next.lastOkAt + next.pollAfterMs;
       if (event.visible || next.nextAt === null || ask === null || next.nextAt >= ask) return keep(next, now, c);
-      return plan(next, ask, ScheduleReason.HIDDEN, now, c);
+      return plan(next, ask, 'hidden', now, c);
     }
     case 'poke': // a user's "réessayer": soon, but never before a Retry-After nor, hidden, the server's ask
-      return state.nextAt === null ? keep(state, now, c) : plan(state, now + c.minDelayMs, ScheduleReason.POKE, now, c);
+      return state.nextAt === null ? keep(state, now, c) : plan(state, now + c.minDelayMs, 'poke', now, c);
   }
   const decision = event.kind === 'ok' ? afterSuccess(state, event.pollAfterMs, now, random, c) : afterFailure(state, event, now, random, c);
   // An answer that lands while offline still teaches us pacing and budget, but sets no timer.
-  return state.phase === SchedulerPhase.PAUSED ? pause(decision.state) : decision;
+  return state.phase === 'paused' ? pause(decision.state) : decision;
 }
 
 function afterSuccess(state: SchedulerState, hint: number, now: number, random: Random, c: SchedulerConfig): ScheduleDecision {
@@ -151,8 +153,8 @@ function afterSuccess(state: SchedulerState, hint: number, now: number, random: 
   const width = recovered ? p : 2 * c.jitterRatio * p;
   const low = state.visible ? Math.max(c.floorMs, p - width / 2) : p;
   const budget = refundRetryToken(state.budget, c.budget);
-  const next: SchedulerState = { ...state, phase: SchedulerPhase.POLLING, failures: 0, budget, pollAfterMs, lastOkAt: now };
-  return plan(next, now + uniformBetween(low, low + width, random), recovered ? ScheduleReason.RECOVERED : ScheduleReason.PACED, now, c);
+  const next: SchedulerState = { ...state, phase: 'polling', failures: 0, budget, pollAfterMs, lastOkAt: now };
+  return plan(next, now + uniformBetween(low, low + width, random), recovered ? 'recovered' : 'paced', now, c);
 }
 
 function afterFailure(state: SchedulerState, outcome: Failure, now: number, random: Random, c: SchedulerConfig): ScheduleDecision {
@@ -162,7 +164,7 @@ function afterFailure(state: SchedulerState, outcome: Failure, now: number, rand
   let delay = throttled
     ? uniformBetween(c.capMs * (1 - c.jitterRatio), c.capMs, random)
     : fullJitter(Math.min(c.capMs, c.baseMs * 2 ** (failures - 1)), c.minDelayMs, random);
-  let reason: ScheduleReason = throttled ? ScheduleReason.BUDGET_EXHAUSTED : ScheduleReason.BACKOFF;
+  let reason: ScheduleReason = throttled ? 'budget-exhausted' : 'backoff';
   let notBefore = state.notBefore;
   const hinted = 'retryAfterMs' in outcome ? outcome.retryAfterMs : null;
   if (hinted !== null && Number.isFinite(hinted) && hinted >= 0) {
@@ -170,9 +172,9 @@ function afterFailure(state: SchedulerState, outcome: Failure, now: number, rand
     notBefore = now + retryAfter;
     const spread = Math.max(c.retryAfterJitterMinMs, retryAfter * c.retryAfterJitterRatio);
     const honoured = retryAfter + uniformBetween(0, spread, random);
-    if (honoured > delay) [delay, reason] = [honoured, ScheduleReason.RETRY_AFTER];
+    if (honoured > delay) [delay, reason] = [honoured, 'retry-after'];
   }
-  const next: SchedulerState = { ...state, phase: SchedulerPhase.BACKOFF, failures, budget, notBefore };
+  const next: SchedulerState = { ...state, phase: 'backoff', failures, budget, notBefore };
   return plan(next, now + delay, reason, now, c);
 }
 
@@ -185,13 +187,13 @@ function plan(state: SchedulerState, at: number, reason: ScheduleReason, now: nu
 
 /** Same deadline as before (re-measured from `now`, so a late caller does not add its lateness). */
 function keep(state: SchedulerState, now: number, c: SchedulerConfig): ScheduleDecision {
-  if (state.nextAt === null || state.phase === SchedulerPhase.PAUSED) return { state, delayMs: null, reason: state.reason };
+  if (state.nextAt === null || state.phase === 'paused') return { state, delayMs: null, reason: state.reason };
   return { state, delayMs: Math.max(c.minDelayMs, state.nextAt - now), reason: state.reason };
 }
 
 function pause(state: SchedulerState): ScheduleDecision {
-  const next = { ...state, phase: SchedulerPhase.PAUSED, nextAt: null, reason: ScheduleReason.OFFLINE };
-  return { state: next, delayMs: null, reason: ScheduleReason.OFFLINE };
+  const next: SchedulerState = { ...state, phase: 'paused', nextAt: null, reason: 'offline' };
+  return { state: next, delayMs: null, reason: 'offline' };
 }
 
 /** A hint that is not a finite, non-negative number is treated as "no hint" (the floor applies). */

@@ -3,8 +3,8 @@
  * resumes the same place in line. IndexedDB through idb-keyval; memory where IndexedDB is missing or fails.
  */
 import { createStore, get, update, type UseStore } from 'idb-keyval';
-import { is, number, object, optional, string } from 'valibot';
-import { AdmissionSchema, JoinKeySchema, type Admission } from './protocol.js';
+import type { Admission } from './protocol.js';
+import { isAdmission, isObject, isText, JOIN_KEY } from './protocol-guards.js';
 
 export interface StoredTicket {
   /** Idempotency key of the join; exists before the first join try. */
@@ -18,14 +18,14 @@ export interface StoredTicket {
   updatedAt: number;
 }
 
-const StoredTicketSchema = object({
-  key: JoinKeySchema,
-  id: optional(string()),
-  ticket: optional(string()),
-  joinPosition: optional(number()),
-  admission: optional(AdmissionSchema),
-  updatedAt: number(),
-});
+/** What IndexedDB gives back is checked: another version of the widget, or a curious pupil, may have written it. */
+function isStoredTicket(value: unknown): value is StoredTicket {
+  if (!isObject(value)) return false;
+  const { key, id, ticket, joinPosition, admission, updatedAt } = value;
+  const optional = (field: unknown, type: string) => field === undefined || typeof field === type;
+  return isText(key, JOIN_KEY) && optional(id, 'string') && optional(ticket, 'string') && optional(joinPosition, 'number') &&
+    (admission === undefined || isAdmission(admission)) && typeof updatedAt === 'number';
+}
 
 /** The two idb-keyval operations we need; a Map-backed twin serves as fallback and test double. */
 export interface KeyValueBackend {
@@ -96,7 +96,7 @@ export function createTicketStore(
     return op(fallback.backend);
   }
 
-  const valid = (value: unknown) => (is(StoredTicketSchema, value) ? value : undefined);
+  const valid = (value: unknown) => (isStoredTicket(value) ? value : undefined);
 
   /** Atomic read-modify-write; returns what was written. */
   async function change(fn: (old: StoredTicket | undefined) => StoredTicket | undefined) {

@@ -1,6 +1,7 @@
 /**
- * The framework-free runner of one pupil's wait: load or make the stored ticket, join, poll, and report
- * plain-data snapshots. A controller (or a simulator) drives it with start()/stop().
+ * The framework-free runner of one pupil's wait: load or make the stored ticket, then let the poll loop
+ * (poll-loop.ts, every timing decision in scheduler.ts) join and poll, and report plain-data snapshots. A
+ * controller (or a simulator) drives it with start()/stop() and tells it when the page goes offline or hidden.
  *
  * Invariant: a failed request never loses the stored ticket. Only the server ends it (410, "released",
  * 401 on a credential it no longer accepts, or its own "ticket-not-found").
@@ -10,10 +11,11 @@ import type { AntichambreErrorCode } from './errors.js';
 import { systemClock, type Clock, type Random } from './clock.js';
 import { createQueueClient, isAnswer, type QueueClient, type QueueFailure, type QueueOutcome } from './queue-client.js';
 import { createTicketStore, type StoredTicket, type TicketStore } from './ticket-store.js';
-import { delayAfterFailure, delayAfterSuccess } from './poll-delay.js';
+import { createPollLoop, type PollLoop } from './poll-loop.js';
+import type { SchedulerOutcome } from './scheduler.js';
 import { makeJoinKey } from './join-key.js';
-import { sleep } from './sleep.js';
 
+// Written as literals elsewhere (checked against the union), so that the bundle need not ship this object.
 export const Phase = {
   JOINING: 'joining',
   WAITING: 'waiting',
@@ -36,7 +38,7 @@ export interface WaitingRoomSnapshot {
   readonly status?: TicketStatus;
   readonly joinPosition?: number;
   readonly admission?: Admission;
-  /** Clock time of the next try after a failure. */
+  /** Clock time of the next try after a failure, as the scheduler set it; undefined while offline. */
   readonly retryAt?: number;
   /** Clock time of the last status the server gave. */
   readonly lastUpdate?: number;
@@ -59,31 +61,39 @@ export interface WaitingRoomOptions {
   random?: Random;
   makeKey?: () => string;
   warn?: (message: string) => void;
+  /** The page's state when the wait starts; later changes go through setOnline() and setVisible(). */
+  online?: boolean;
+  visible?: boolean;
 }
 
 export class WaitingRoom {
-  private current: WaitingRoomSnapshot = { phase: Phase.JOINING, failures: 0 };
+  private current: WaitingRoomSnapshot = { phase: 'joining', failures: 0 };
   private run?: AbortController;
+  private loop?: PollLoop;
   private readonly client: QueueClient;
   private readonly store: TicketStore;
   private readonly clock: Clock;
+  private online: boolean;
+  private visible: boolean;
 
   constructor(private readonly options: WaitingRoomOptions) {
     this.clock = options.clock ?? systemClock;
     this.client = options.client ?? createQueueClient({ endpoint: options.endpoint, room: options.room, clock: this.clock });
     this.store = options.store ?? createTicketStore(options.endpoint, options.room, { now: () => this.clock.now() });
+    this.online = options.online ?? true;
+    this.visible = options.visible ?? true;
   }
 
   get snapshot(): WaitingRoomSnapshot {
     return this.current;
   }
 
-  /** (Re)starts the loop; a previous run is aborted and its late results are dropped. */
+  /** (Re)starts the wait; a previous run is stopped and its late results are dropped. */
   start(): void {
     this.stop();
     const run = (this.run = new AbortController());
-    this.loop(run.signal).catch((error: unknown) => {
-      // Only a storage failure inside the fallback itself can land here; keep the pupil informed and retrying.
+    this.begin(run.signal).catch((error: unknown) => {
+      // Only a storage failure can land here; keep the pupil informed rather than fail silently.
       if (!run.signal.aborted) this.options.warn?.(`antichambre: ${String(error)}`);
     });
   }
@@ -91,6 +101,20 @@ export class WaitingRoom {
   stop(): void {
     this.run?.abort();
     this.run = undefined;
+    this.loop?.stop();
+    this.loop = undefined;
+  }
+
+  /** Offline pauses every request; back online, the next one comes after a jittered delay. */
+  setOnline(online: boolean): void {
+    this.online = online;
+    this.loop?.setOnline(online);
+  }
+
+  /** A hidden tab polls no more often than the server asks. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    this.loop?.setVisible(visible);
   }
 
   /** After an expiry: forget the dead ticket (if still stored) and join again with a new key. */
@@ -107,7 +131,7 @@ export class WaitingRoom {
     this.options.onChange?.(next);
   }
 
-  private async loop(signal: AbortSignal): Promise<void> {
+  private async begin(signal: AbortSignal): Promise<void> {
     const { whenUnreachable = 'wait', unreachableAfter = 4, random = Math.random, warn = console.warn } = this.options;
     const clock = this.clock;
     let stored: StoredTicket = await this.store.ensure(this.options.makeKey ?? makeJoinKey);
@@ -115,71 +139,89 @@ export class WaitingRoom {
 
     // An admission still valid (reload after getting in) needs no request at all.
     if (stored.admission && Date.parse(stored.admission.expiresAt) > clock.now()) {
-      return this.emit(signal, { phase: Phase.ADMITTED, ticketId: stored.id, admission: stored.admission, failures: 0 });
+      return this.emit(signal, { phase: 'admitted', ticketId: stored.id, admission: stored.admission, failures: 0 });
     }
     // A ticket that already got in once belongs to a past session: if the server says it is over,
     // start a fresh wait silently rather than tell the pupil "your place expired".
     const pastSession = stored.admission !== undefined;
-    let snap: WaitingRoomSnapshot = { phase: Phase.JOINING, ticketId: stored.id, joinPosition: stored.joinPosition, failures: 0 };
-    this.emit(signal, snap);
+    this.emit(signal, { phase: 'joining', ticketId: stored.id, joinPosition: stored.joinPosition, failures: 0 });
     let answered = false;
+    let refused = false;
 
-    for (;;) {
+    /** One join or status request; it reports success itself, failures are reported once scheduled. */
+    const request = async (requestSignal: AbortSignal): Promise<SchedulerOutcome> => {
       const hasTicket = stored.id !== undefined && stored.ticket !== undefined;
-      const outcome = hasTicket ? await this.client.status(stored.id!, stored.ticket!, signal) : await this.client.join(stored.key, signal);
-      if (signal.aborted || outcome.kind === 'aborted') return;
-      const now = clock.now();
+      const outcome = hasTicket ? await this.client.status(stored.id!, stored.ticket!, requestSignal) : await this.client.join(stored.key, requestSignal);
       if (isAnswer(outcome)) answered = true;
+      refused = outcome.kind === 'rejected' || outcome.kind === 'unauthorized' || outcome.kind === 'not-found';
 
       const ended = endCode(outcome, hasTicket);
       if (ended) {
+        loop.stop();
         await this.store.clear(stored.key);
-        if (signal.aborted) return;
         // A ticket that got in once belongs to a past session: start a fresh wait rather than say "expired".
-        if (pastSession) return this.start();
-        return this.emit(signal, { ...snap, phase: Phase.EXPIRED, failures: 0, retryAt: undefined, code: ended });
+        if (pastSession && !signal.aborted) this.start();
+        else this.emit(signal, { ...this.current, phase: 'expired', failures: 0, retryAt: undefined, code: ended });
+        return { kind: 'network' }; // unheard: the loop is stopped
       }
+      if (outcome.kind !== 'ok') return schedulerOutcome(outcome);
+      const status = outcome.value;
+      // A join answer must carry the credential, an admission its token: otherwise it is off-protocol.
+      if ((!hasTicket && !status.ticket) || (status.state === 'admitted' && !status.admission)) return { kind: 'invalid-response' };
+      const patch: Partial<StoredTicket> = {};
+      if (!hasTicket) Object.assign(patch, { id: status.id, ticket: status.ticket });
+      if (stored.joinPosition === undefined && status.position !== null) patch.joinPosition = status.position;
+      if (status.admission) patch.admission = status.admission;
+      if (Object.keys(patch).length > 0) {
+        await this.store.save(stored.key, patch);
+        stored = { ...stored, ...patch };
+      }
+      const admitted = status.state === 'admitted';
+      if (admitted) loop.stop();
+      // An answer that came after the loop's timeout is stale: the loop already scheduled a retry.
+      if (admitted || !requestSignal.aborted) {
+        this.emit(signal, { phase: admitted ? 'admitted' : 'waiting', ticketId: status.id, status,
+          joinPosition: stored.joinPosition, admission: status.admission, lastUpdate: clock.now(), failures: 0 });
+      }
+      return { kind: 'ok', pollAfterMs: status.pollAfterMs };
+    };
 
-      let failure: QueueFailure | undefined;
-      if (outcome.kind !== 'ok') failure = outcome;
-      else {
-        const status = outcome.value;
-        // A join answer must carry the credential, an admission its token: otherwise it is off-protocol.
-        if ((!hasTicket && !status.ticket) || (status.state === 'admitted' && !status.admission)) {
-          failure = { kind: 'invalid-response', httpStatus: outcome.httpStatus };
-        } else {
-          const patch: Partial<StoredTicket> = {};
-          if (!hasTicket) Object.assign(patch, { id: status.id, ticket: status.ticket });
-          if (stored.joinPosition === undefined && status.position !== null) patch.joinPosition = status.position;
-          if (status.admission) patch.admission = status.admission;
-          if (Object.keys(patch).length > 0) {
-            await this.store.save(stored.key, patch);
-            stored = { ...stored, ...patch };
+    const loop = (this.loop = createPollLoop({
+      request,
+      clock,
+      random,
+      online: this.online,
+      visible: this.visible,
+      onSchedule: ({ at, outcome, reason }) => {
+        const snap = this.current;
+        const retryAt = at ?? undefined;
+        if (outcome && outcome.kind !== 'ok') {
+          const failures = snap.failures + 1;
+          const unreachable = !answered && failures >= unreachableAfter;
+          if (unreachable && whenUnreachable === 'open') {
+            loop.stop();
+            warn(`antichambre: queue API never answered, letting the pupil through (when-unreachable="open")`);
+            return this.emit(signal, { ...snap, phase: 'unreachable-open', failures, code: 'queue-unreachable' });
           }
-          const admitted = status.state === 'admitted';
-          snap = { phase: admitted ? Phase.ADMITTED : Phase.WAITING, ticketId: status.id, status,
-            joinPosition: stored.joinPosition, admission: status.admission, lastUpdate: now, failures: 0 };
-          this.emit(signal, snap);
-          if (admitted) return;
-          await sleep(delayAfterSuccess(status.pollAfterMs, random), clock, signal);
-          continue;
+          const code = unreachable ? 'queue-unreachable' : refused ? 'request-rejected' : outcome.kind;
+          this.emit(signal, { ...snap, phase: refused ? 'error' : 'reconnecting', failures, retryAt, code });
+        } else if (reason === 'offline') {
+          this.emit(signal, { ...snap, phase: 'reconnecting', retryAt, code: 'network' });
+        } else if (!outcome && (snap.phase === 'reconnecting' || snap.phase === 'error')) {
+          // Back online, or a visibility change: the countdown shows the deadline the scheduler now keeps.
+          this.emit(signal, { ...snap, retryAt });
         }
-      }
-
-      const failures = snap.failures + 1;
-      const unreachable = !answered && failures >= unreachableAfter;
-      if (unreachable && whenUnreachable === 'open') {
-        warn(`antichambre: queue API never answered, letting the pupil through (when-unreachable="open")`);
-        return this.emit(signal, { ...snap, phase: Phase.UNREACHABLE_OPEN, failures, code: 'queue-unreachable' });
-      }
-      const delay = delayAfterFailure(failures, failure.kind === 'throttled' ? failure.retryAfterMs : null, random);
-      const refused = failure.kind === 'rejected' || failure.kind === 'unauthorized' || failure.kind === 'not-found';
-      snap = { ...snap, phase: refused ? Phase.ERROR : Phase.RECONNECTING, failures, retryAt: now + delay,
-        code: unreachable ? 'queue-unreachable' : refused ? 'request-rejected' : (failure.kind as AntichambreErrorCode) };
-      this.emit(signal, snap);
-      await sleep(delay, clock, signal);
-    }
+      },
+    }));
+    loop.start(stored.ticket ? { kind: 'start' } : { kind: 'now' });
   }
+}
+
+/** For timing, a refusal (other 4xx) counts as a server error: retried slowly, never at once. */
+function schedulerOutcome(failure: QueueFailure): SchedulerOutcome {
+  const { kind } = failure;
+  if (kind === 'throttled') return { kind, retryAfterMs: failure.retryAfterMs };
+  return kind === 'network' || kind === 'invalid-response' ? { kind } : { kind: 'server-error', retryAfterMs: null };
 }
 
 /** The code to show when the server says this ticket is over; undefined while it lives. */

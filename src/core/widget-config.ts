@@ -2,9 +2,8 @@
  * The widget's attributes, validated before anything touches the network: a misconfigured page must show
  * its mistake, not send requests to a wrong place.
  */
-import { is, picklist, pipe, regex, string } from 'valibot';
 import { AntichambreError } from './errors.js';
-import { RoomIdSchema } from './protocol.js';
+import { ROOM_ID } from './protocol-guards.js';
 import type { WhenUnreachable } from './waiting-room.js';
 
 export interface WidgetConfig {
@@ -25,8 +24,7 @@ export interface WidgetAttributes {
 }
 
 /** RFC 6265 cookie-name (an HTTP token), kept short. */
-const CookieNameSchema = pipe(string(), regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/));
-const WhenUnreachableSchema = picklist(['wait', 'open']);
+const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
 
 export const DEFAULT_ADMISSION_COOKIE = 'antichambre_admission';
 
@@ -47,13 +45,13 @@ export function parseWidgetConfig(attributes: WidgetAttributes, baseUrl: string)
   const absoluteEndpoint = httpUrl(endpoint, baseUrl);
   if (!absoluteEndpoint) throw new AntichambreError('bad-endpoint');
   if (!room) throw new AntichambreError('missing-room');
-  if (!is(RoomIdSchema, room)) throw new AntichambreError('bad-room');
+  if (!ROOM_ID.test(room)) throw new AntichambreError('bad-room');
   const absoluteReturnUrl = returnUrl ? httpUrl(returnUrl, baseUrl) : undefined;
   if (returnUrl && !absoluteReturnUrl) throw new AntichambreError('bad-return-url');
   const cookie = admissionCookie ?? DEFAULT_ADMISSION_COOKIE;
-  if (!is(CookieNameSchema, cookie)) throw new AntichambreError('bad-admission-cookie');
+  if (!COOKIE_NAME.test(cookie)) throw new AntichambreError('bad-admission-cookie');
   const unreachable = whenUnreachable ?? 'wait';
-  if (!is(WhenUnreachableSchema, unreachable)) throw new AntichambreError('bad-when-unreachable');
+  if (unreachable !== 'wait' && unreachable !== 'open') throw new AntichambreError('bad-when-unreachable');
   return {
     endpoint: absoluteEndpoint.replace(/\/+$/, ''),
     room,

@@ -1,14 +1,13 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { AntichambreError, AntichambreErrorCode } from '../core/errors.js';
 import { etaRange, queueProgress } from '../core/eta-range.js';
-import { Phase, type WaitingRoomSnapshot } from '../core/waiting-room.js';
+import type { WaitingRoomSnapshot } from '../core/waiting-room.js';
 import { parseWidgetConfig, type WidgetConfig } from '../core/widget-config.js';
 import { QueueController } from './controllers/queue-controller.js';
 import { TickerController } from './controllers/ticker-controller.js';
 import { emit } from './events.js';
-import { en } from './i18n/en.js';
 import type { Messages } from './i18n/fr.js';
-import { messagesFor } from './i18n/messages-for.js';
+import { messagesFor, messagesReady } from './i18n/messages-for.js';
 import { styles } from './antichambre-queue.styles.js';
 
 /** Nothing shows during a join shorter than this: on an ordinary day the widget stays invisible. */
@@ -91,12 +90,17 @@ export class AntichambreQueue extends LitElement {
     return this.queue.rejoin();
   }
 
+  /** Nothing renders, and nothing starts, until the page's language has loaded (English is a separate chunk). */
+  protected override shouldUpdate(): boolean {
+    return messagesReady(this.language(), () => this.requestUpdate());
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated || CONFIG_PROPERTIES.some((name) => changed.has(name))) this.configure();
     const snap = this.queue.snapshot;
-    const phase = snap?.phase ?? Phase.JOINING;
-    this.ticker.running = !this.configError && (phase === Phase.JOINING || phase === Phase.RECONNECTING || phase === Phase.ERROR);
-    if (phase !== Phase.ADMITTED && phase !== Phase.UNREACHABLE_OPEN && (phase !== Phase.JOINING || this.joiningVisible())) this.sawLine = true;
+    const phase = snap?.phase ?? 'joining';
+    this.ticker.running = !this.configError && (phase === 'joining' || phase === 'reconnecting' || phase === 'error');
+    if (phase !== 'admitted' && phase !== 'unreachable-open' && (phase !== 'joining' || this.joiningVisible())) this.sawLine = true;
     this.updateAnnouncement(snap);
   }
 
@@ -121,11 +125,11 @@ export class AntichambreQueue extends LitElement {
 
   private updateAnnouncement(snap: WaitingRoomSnapshot | undefined): void {
     const t = this.messages();
-    const position = snap?.phase === Phase.WAITING ? snap.status?.position : null;
+    const position = snap?.phase === 'waiting' ? snap.status?.position : null;
     if (position && position !== this.announced.position && Date.now() - this.announced.at >= ANNOUNCE_EVERY_MS) {
       this.announced = { at: Date.now(), position };
       this.announcement = t.announce(position);
-    } else if (snap?.phase === Phase.ADMITTED && this.sawLine) {
+    } else if (snap?.phase === 'admitted' && this.sawLine) {
       this.announcement = this.config?.returnUrl ? t.redirecting : t.admitted;
     }
   }
@@ -142,14 +146,18 @@ export class AntichambreQueue extends LitElement {
   }
 
   private messages(): Messages {
-    return messagesFor(this.lang || document.documentElement.lang);
+    return messagesFor(this.language());
+  }
+
+  private language(): string {
+    return this.lang || document.documentElement.lang;
   }
 
   protected override render(): TemplateResult {
     const t = this.messages();
     const phase = this.queue.snapshot?.phase;
-    const open = !this.configError && !this.config?.returnUrl && (phase === Phase.ADMITTED || phase === Phase.UNREACHABLE_OPEN);
-    return html`<div part="base" lang=${t === en ? 'en' : 'fr'}>${this.renderState(t)}<div class="sr-only" aria-live="polite">${this.announcement}</div></div>${open ? html`<slot></slot>` : nothing}`;
+    const open = !this.configError && !this.config?.returnUrl && (phase === 'admitted' || phase === 'unreachable-open');
+    return html`<div part="base" lang=${t.locale.slice(0, 2)}>${this.renderState(t)}<div class="sr-only" aria-live="polite">${this.announcement}</div></div>${open ? html`<slot></slot>` : nothing}`;
   }
 
   private renderState(t: Messages): TemplateResult | typeof nothing {
@@ -157,17 +165,17 @@ export class AntichambreQueue extends LitElement {
       return html`<div part="panel" class="panel" role="alert"><p class="title">${t.configTitle}</p><p>${this.describe(this.configError.code)}</p></div>`;
     }
     const snap = this.queue.snapshot;
-    switch (snap?.phase ?? Phase.JOINING) {
-      case Phase.JOINING:
+    switch (snap?.phase ?? 'joining') {
+      case 'joining':
         return this.joiningVisible() ? html`<div part="panel" class="panel"><p>${t.joining}</p></div>` : nothing;
-      case Phase.WAITING:
+      case 'waiting':
         return this.renderWaiting(t, snap!);
-      case Phase.RECONNECTING:
-      case Phase.ERROR:
+      case 'reconnecting':
+      case 'error':
         return this.renderRetrying(t, snap!);
-      case Phase.EXPIRED:
+      case 'expired':
         return html`<div part="panel" class="panel"><p class="title">${t.expiredTitle}</p><p>${this.describe(snap!.code!)}</p><button part="button" type="button" @click=${() => this.rejoin()}>${t.rejoin}</button></div>`;
-      case Phase.ADMITTED:
+      case 'admitted':
         if (!this.sawLine) return nothing;
         return html`<div part="panel" class="panel"><p class="title">${this.config?.returnUrl ? t.redirecting : t.admitted}</p>${
           this.config?.returnUrl ? html`<p><a href=${this.config.returnUrl}>${t.continue}</a></p>` : nothing
@@ -178,8 +186,9 @@ export class AntichambreQueue extends LitElement {
   }
 
   private renderRetrying(t: Messages, snap: WaitingRoomSnapshot): TemplateResult {
-    const seconds = Math.max(0, Math.ceil(((snap.retryAt ?? 0) - Date.now()) / 1000));
-    const notice = html`<p class="notice">${this.describe(snap.code!, snap.ticketId !== undefined)}, ${t.retryIn(seconds)}.</p>`;
+    // The countdown is the scheduler's own deadline; offline there is none, and none is promised.
+    const retry = snap.retryAt === undefined ? '' : `, ${t.retryIn(Math.max(0, Math.ceil((snap.retryAt - Date.now()) / 1000)))}`;
+    const notice = html`<p class="notice">${this.describe(snap.code!, snap.ticketId !== undefined)}${retry}.</p>`;
     return snap.status ? this.renderWaiting(t, snap, notice) : html`<div part="panel" class="panel">${notice}</div>`;
   }
 

@@ -21,3 +21,7 @@ declare global {
     'antichambre-error': CustomEvent<AntichambreEventDetails['antichambre-error']>;
   }
 }
+
+// Session mode (ENT pages after login) is a separate chunk the login page never downloads. Module
+// scripts run once the document is parsed, so a page's <antichambre-session> is already there.
+if (document.querySelector('antichambre-session')) import('./session/antichambre-session.js');

@@ -1,5 +1,6 @@
 /** The element's events and their details: one typed helper dispatches them all, bubbling out of shadow roots. */
 import type { AntichambreErrorCode } from '../core/errors.js';
+import type { ReleaseReason } from '../core/idle.js';
 
 export interface AntichambreEventDetails {
   /** The pupil holds a place (fresh join, or a stored ticket the server confirmed after a reload). */
@@ -8,6 +9,12 @@ export interface AntichambreEventDetails {
   /** Cancelable: preventDefault() stops the navigation to return-url (the cookie is set anyway). */
   'antichambre-admitted': { token: string; expiresAt: string };
   'antichambre-error': { code: AntichambreErrorCode; message: string; retryInMs: number | null };
+  /**
+   * <antichambre-session> gave the seat back: `idle` (the warning ran out), `logout` (release() was called,
+   * here or in another tab), `expired` (the server no longer held it). Cancelable: preventDefault() keeps
+   * the page as it is (no logout-url, no message), for an ENT that shows its own.
+   */
+  'antichambre-released': { reason: ReleaseReason };
 }
 
 export type AntichambreEventName = keyof AntichambreEventDetails;

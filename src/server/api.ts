@@ -59,6 +59,19 @@ export function createApi(deps: ApiDeps): Hono {
     return c.body(null, 204);
   });
 
+  // A sign of life from an admitted session whose pupil is still active (session mode). The store's
+  // status operation already counts as one, so this is a status without the body.
+  api.post('/rooms/:room/tickets/:id/heartbeat', async (c) => {
+    const room = roomParam(c);
+    const id = ticketIdParam(c);
+    const credential = bearer(c);
+    if (credential === null) throw new HttpError(401, 'unauthorized', 'Send the ticket credential as Authorization: Bearer.');
+    verifyCredential(tokens, credential, room, id);
+    const result = await store.status(room, id, deps.now());
+    if (result === null) throw new HttpError(410, 'ticket-expired', 'This place in line no longer exists. Join again.');
+    return c.body(null, 204);
+  });
+
   api.get('/rooms/:room', async (c) => {
     const room = roomParam(c);
     const now = deps.now();

@@ -4,8 +4,6 @@
  * cross-origin widget would see a mere network error), capped bodies, and JSON errors only.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { createAdmin } from './admin.js';
 import { AdmissionKey } from './admission-key.js';
@@ -13,6 +11,7 @@ import { createAdmissionRoutes } from './admission-routes.js';
 import { createApi } from './api.js';
 import { clientAddress } from './client-address.js';
 import { HttpError, errorBody } from './errors.js';
+import { bodyLimitMiddleware, corsMiddleware } from './http-middleware.js';
 import { MemoryRateLimiter } from './memory-rate-limiter.js';
 import { Metrics } from './metrics.js';
 import { unlimited, type RateLimiter } from './rate-limit.js';
@@ -66,8 +65,8 @@ export function createApp(options: AppOptions): Hono {
   app.use('*', metrics.middleware());
   app.use(
     '*',
-    cors({
-      origin: settings.corsOrigins.includes('*') ? '*' : [...settings.corsOrigins],
+    corsMiddleware({
+      origins: settings.corsOrigins,
       allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type'],
       exposeHeaders: ['Retry-After'],
@@ -76,11 +75,8 @@ export function createApp(options: AppOptions): Hono {
   );
   app.use(
     `${API_PATH}/*`,
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HttpError(413, 'payload-too-large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-      },
+    bodyLimitMiddleware(MAX_BODY_BYTES, () => {
+      throw new HttpError(413, 'payload-too-large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
     }),
   );
   app.route(

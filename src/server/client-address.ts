@@ -4,22 +4,24 @@
  * the address comes from `X-Forwarded-For` instead, taking its LAST entry: the one our own proxy
  * appended. Earlier entries were sent by the client and may be invented.
  */
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context } from 'hono';
+import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import type { Context } from 'hono';
 
 export function clientAddress(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded && isIP(forwarded)) return clientKey(forwarded);
   }
-  let address: string | undefined;
-  try {
-    address = getConnInfo(c).remote.address;
-  } catch {
-    // app.request() in tests has no socket.
-  }
+  // The socket @hono/node-server passes in `c.env` (what its getConnInfo reads); app.request() in tests has none.
+  const bindings = c.env as NodeBindings | undefined;
+  const address = (bindings?.server ?? bindings)?.incoming?.socket?.remoteAddress;
   return address ? clientKey(address) : 'unknown';
+}
+
+interface NodeBindings {
+  server?: NodeBindings;
+  incoming?: IncomingMessage;
 }
 
 /**

@@ -45,5 +45,14 @@ export function mountDemoSite(app: Hono, options: DemoSiteOptions): DemoCrowd | 
       }
     });
   }
+  // The chunks antichambre.js imports on demand (session mode…) sit next to it, as on an ENT's server.
+  app.get('/:chunk{[a-z][a-z0-9-]*\\.js}', async (c) => {
+    try {
+      const body = await readFile(`${root}dist/${c.req.param('chunk')}`);
+      return c.body(body, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+    } catch {
+      return c.text('No such file. Run `npm run build` first.', 404);
+    }
+  });
   return crowd;
 }

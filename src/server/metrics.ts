@@ -67,9 +67,10 @@ export class Metrics {
       try {
         await next();
       } finally {
+        const method = c.req.method;
         const route = routeLabel(c);
-        this.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
-        this.latency.observe({ method: c.req.method, route }, (performance.now() - start) / 1000);
+        this.requests.inc({ method, route, status: String(c.res.status) });
+        this.latency.observe({ method, route }, (performance.now() - start) / 1000);
       }
     };
   }
@@ -105,7 +106,11 @@ export class Metrics {
 
 /** The pattern of the route that answered; `unmatched` for 404s and preflights (raw paths are unbounded). */
 function routeLabel(c: Context): string {
-  // Middleware is registered for every method ("ALL"); a route handler for one.
-  const handlers = matchedRoutes(c).filter((route) => route.method !== 'ALL');
-  return handlers.at(-1)?.path ?? 'unmatched';
+  // Middleware is registered for every method ("ALL"); a route handler for one. The last one answered.
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const route = routes[i]!;
+    if (route.method !== 'ALL') return route.path;
+  }
+  return 'unmatched';
 }

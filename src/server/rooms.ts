@@ -12,8 +12,27 @@ export const STATS_WINDOW_MS = 5 * 60_000;
 /** Fewer measured admissions than this are noise, not a rate. */
 export const MIN_RATE_SAMPLES = 5;
 
-export const POLL_MIN_MS = 2_000;
-export const POLL_MAX_MS = 30_000;
+/** The front of the line asks this often (the client adds ±20 %), so an admission is noticed within ~4 s. */
+export const POLL_MIN_MS = 3_000;
+/**
+ * Nobody is asked to wait longer than this between polls: half the default waiting TTL (10 min). A client
+ * asks within 1.2× the hint (1.4× in a hidden tab), so 3–4 minutes remain for the retries of a failed poll
+ * before the place expires. Operators who lower `waitingTtl` below 2 × this put far pupils' places at risk.
+ */
+export const POLL_MAX_MS = 5 * 60_000;
+/** Without an estimate (stalled line), the back of the line is not told to wait longer than this. */
+export const POLL_STALLED_MAX_MS = 30_000;
+/**
+ * A waiting pupil asks again after this share of the estimated wait: half of it up to 2 minutes out (where
+ * admissions come in lumps and a late notice is what a pupil feels), rising to 0.8 of it 10 minutes out
+ * (where the cap usually binds first). Halving keeps each poll ahead of the admission it waits for.
+ */
+export const POLL_WAIT_SHARE_NEAR = 0.5;
+export const POLL_WAIT_SHARE_FAR = 0.8;
+const NEAR_S = 120;
+const FAR_S = 600;
+/** Status requests per second that a room's whole line may send, by default (see `waitingPollAfterMs`). */
+export const DEFAULT_STATUS_BUDGET_PER_SECOND = 2_000;
 
 /** How many waiting pupils may be admitted right now. */
 export function admissionsAllowed(settings: RoomSettings, active: number, admittedInRateWindow: number): number {
@@ -59,13 +78,36 @@ export function estimateWait(position: number, ratePerSecond: number | null): Wa
 const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
 
 /**
- * When a waiting client should ask again: a tenth of its estimated wait, between 2 s and 30 s, so the
- * far end of a long line polls rarely and the front often. Without an estimate, by position instead
- * (1 s per place ahead), so the front of a stalled line still notices quickly when an admin opens seats.
+ * When a waiting client at `position` (1-based) of a line of `waiting` pupils should ask again: the larger
+ * of two floors, clamped to [POLL_MIN_MS, POLL_MAX_MS] (docs/protocol.md, "Pacing"):
+ * - by wait: a share of the estimated wait (half near the front, see POLL_WAIT_SHARE_NEAR), so polls
+ *   grow denser as the admission nears and far pupils poll rarely;
+ *   without an estimate, 1 s per place, at most POLL_STALLED_MAX_MS (an admin may open seats any time);
+ * - by load: position × H(waiting) / budget, H the harmonic number. If every pupil sat on this floor the
+ *   line would send Σ budget / (k·H) = budget requests per second: the load share grows with the line and
+ *   with the position, so the front keeps its few-second pace while the back absorbs the budget.
  */
-export function waitingPollAfterMs(position: number, estimate: WaitEstimate | null): number {
-  const basis = estimate === null ? position * 1000 : (estimate.etaSeconds * 1000) / 10;
-  return Math.round(clamp(basis, POLL_MIN_MS, POLL_MAX_MS));
+export function waitingPollAfterMs(
+  position: number,
+  waiting: number,
+  estimate: WaitEstimate | null,
+  budgetPerSecond = DEFAULT_STATUS_BUDGET_PER_SECOND,
+): number {
+  const byWait = estimate === null ? Math.min(position * 1000, POLL_STALLED_MAX_MS) : estimate.etaSeconds * 1000 * waitShare(estimate.etaSeconds);
+  const byLoad = budgetPerSecond > 0 ? (position * harmonic(Math.max(waiting, position)) * 1000) / budgetPerSecond : 0;
+  return Math.round(clamp(Math.max(byWait, byLoad), POLL_MIN_MS, POLL_MAX_MS));
+}
+
+/** POLL_WAIT_SHARE_NEAR up to NEAR_S, then linear up to POLL_WAIT_SHARE_FAR at FAR_S and beyond. */
+function waitShare(etaSeconds: number): number {
+  const t = clamp((etaSeconds - NEAR_S) / (FAR_S - NEAR_S), 0, 1);
+  return POLL_WAIT_SHARE_NEAR + t * (POLL_WAIT_SHARE_FAR - POLL_WAIT_SHARE_NEAR);
+}
+
+/** H(n) = 1 + 1/2 + … + 1/n, by its asymptotic expansion (within 1 % from n = 1, 1e-6 from n = 10). */
+export function harmonic(n: number): number {
+  if (n < 1) return 0;
+  return Math.log(n) + 0.5772156649 + 1 / (2 * n) - 1 / (12 * n * n);
 }
 
 /** An admitted client only needs to show signs of life: three chances per session TTL. */

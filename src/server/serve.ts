@@ -9,7 +9,7 @@ import type { Hono } from 'hono';
 import { API_PATH, createApp, type AppOptions } from './app.js';
 import { answerClientErrorsWithJson } from './client-error.js';
 import type { ServerSettings } from './settings.js';
-import { redisStoreFromSettings } from './stores/redis-from-settings.js';
+import { redisJoinLimiter, redisStoreFromSettings } from './stores/redis-from-settings.js';
 import { randomToken } from './tokens.js';
 
 export interface StartOptions extends Partial<ServerSettings> {
@@ -23,11 +23,14 @@ export interface StartOptions extends Partial<ServerSettings> {
   adminToken?: string;
   now?: () => number;
   store?: AppOptions['store'];
-  /** `redis://…`: the queue lives in Redis, shared by every instance (closed with the server). Ignored when `store` is given. */
+  /**
+   * `redis://…`: the queue lives in Redis, shared by every instance (closed with the server), and so does
+   * the join limit unless `joinLimiter` is given. Ignored when `store` is given.
+   */
   redisUrl?: string;
   /** Signs admission tokens; a generated ES256 key pair when absent. */
   admissionKey?: AppOptions['admissionKey'];
-  /** Shared join limiter (e.g. in Redis); in memory when absent. */
+  /** Shared join limiter; in Redis with `redisUrl`, else in memory, when absent. */
   joinLimiter?: AppOptions['joinLimiter'];
   /** Process metrics on /metrics (the CLI turns them on). */
   processMetrics?: boolean;
@@ -54,9 +57,18 @@ export interface RunningServer {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const { port = 8080, host = '127.0.0.1', extend, shutdownGraceMs = 10_000, redisUrl, ...rest } = options;
   const ownStore = rest.store === undefined && redisUrl !== undefined ? redisStoreFromSettings(redisUrl, rest) : undefined;
+  // With Redis, joins are counted there too: every instance sees a client's joins, not just its own.
+  const joinLimiter = rest.joinLimiter ?? (ownStore && redisJoinLimiter(ownStore, rest));
   const adminToken = options.adminToken ?? randomToken();
   let draining = false;
-  const app = createApp({ ...rest, store: rest.store ?? ownStore, secret: options.secret ?? randomToken(), adminToken, isDraining: () => draining });
+  const app = createApp({
+    ...rest,
+    store: rest.store ?? ownStore,
+    joinLimiter,
+    secret: options.secret ?? randomToken(),
+    adminToken,
+    isDraining: () => draining,
+  });
   extend?.(app);
 
   const server = await new Promise<Server>((resolve, reject) => {

@@ -9,20 +9,21 @@ export interface ViewContext {
   now: number;
   /** Admission tokens expire this long after admission; admitted clients are paced from it too. */
   sessionTtlMs: number;
+  /** Status requests per second the whole line of a room may send (rooms.ts); a default when absent. */
+  statusBudgetPerSecond?: number;
 }
 
 export async function ticketStatus(result: TicketResult, ctx: ViewContext, withCredential = false): Promise<TicketStatus> {
   const { ticket, room } = result;
-  const common = { id: ticket.id, room: ticket.room };
-  const tail = {
-    serverTime: new Date(ctx.now).toISOString(),
-    ...(withCredential ? { ticket: ctx.tokens.ticketCredential(ticket.room, ticket.id, ticket.createdAt) } : {}),
-  };
+  // Object literals with every key written out, in the protocol's order, rather than spreads: on this hot
+  // path (every status poll) V8 builds `{...a, k: v, ...b}` many times slower than a plain literal.
+  const serverTime = new Date(ctx.now).toISOString();
   if (ticket.state === 'admitted' && ticket.admittedAt !== null) {
     const expiresAt = ticket.admittedAt + ctx.sessionTtlMs;
     const token = await ctx.tokens.admissionToken({ room: ticket.room, ticketId: ticket.id, admittedAt: ticket.admittedAt, expiresAt });
-    return {
-      ...common,
+    const admitted: TicketStatus = {
+      id: ticket.id,
+      room: ticket.room,
       state: 'admitted',
       position: null,
       ahead: 0,
@@ -30,23 +31,28 @@ export async function ticketStatus(result: TicketResult, ctx: ViewContext, withC
       etaLowSeconds: 0,
       etaHighSeconds: 0,
       pollAfterMs: admittedPollAfterMs(ctx.sessionTtlMs),
-      ...tail,
-      admission: { token, expiresAt: new Date(expiresAt).toISOString() },
+      serverTime,
     };
+    if (withCredential) admitted.ticket = ctx.tokens.ticketCredential(ticket.room, ticket.id, ticket.createdAt);
+    admitted.admission = { token, expiresAt: new Date(expiresAt).toISOString() };
+    return admitted;
   }
   const position = ticket.position ?? room.waiting;
   const estimate = estimateWait(position, admissionRate(room, ctx.now));
-  return {
-    ...common,
+  const waiting: TicketStatus = {
+    id: ticket.id,
+    room: ticket.room,
     state: 'waiting',
     position,
     ahead: position - 1,
     etaSeconds: estimate?.etaSeconds ?? null,
     etaLowSeconds: estimate?.etaLowSeconds ?? null,
     etaHighSeconds: estimate?.etaHighSeconds ?? null,
-    pollAfterMs: waitingPollAfterMs(position, estimate),
-    ...tail,
+    pollAfterMs: waitingPollAfterMs(position, room.waiting, estimate, ctx.statusBudgetPerSecond),
+    serverTime,
   };
+  if (withCredential) waiting.ticket = ctx.tokens.ticketCredential(ticket.room, ticket.id, ticket.createdAt);
+  return waiting;
 }
 
 export function roomStatus(room: RoomSnapshot, now: number): RoomStatus {

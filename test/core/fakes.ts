@@ -54,29 +54,28 @@ export function status(overrides: Partial<TicketStatus> = {}): TicketStatus {
 
 export const ok = (value: TicketStatus, httpStatus = 200): QueueOutcome<TicketStatus> => ({ kind: 'ok', httpStatus, value });
 
-/** A queue client answering from a script; the last entry of each list repeats. */
+/** A queue client answering from a script; the last entry of each list repeats. 'hang' answers only an abort. */
+type Scripted = QueueOutcome<TicketStatus> | 'hang';
 export class ScriptedClient implements QueueClient {
-  calls: Array<{ op: 'join' | 'status' | 'release'; key?: string; id?: string; ticket?: string }> = [];
+  calls: Array<{ op: 'join' | 'status'; key?: string; id?: string; ticket?: string }> = [];
   constructor(
-    public joins: QueueOutcome<TicketStatus>[],
-    public statuses: QueueOutcome<TicketStatus>[] = [],
+    public joins: Scripted[],
+    public statuses: Scripted[] = [],
   ) {}
-  private next(list: QueueOutcome<TicketStatus>[]) {
-    return Promise.resolve(list.length > 1 ? list.shift()! : list[0]);
+  private next(list: Scripted[], signal?: AbortSignal): Promise<QueueOutcome<TicketStatus>> {
+    const next = list.length > 1 ? list.shift()! : list[0];
+    if (next !== 'hang') return Promise.resolve(next);
+    return new Promise((resolve) => signal?.addEventListener('abort', () => resolve({ kind: 'aborted' })));
   }
-  join(key: string) {
+  join(key: string, signal?: AbortSignal) {
     this.calls.push({ op: 'join', key });
-    return this.next(this.joins);
+    return this.next(this.joins, signal);
   }
-  status(id: string, ticket: string) {
+  status(id: string, ticket: string, signal?: AbortSignal) {
     this.calls.push({ op: 'status', id, ticket });
-    return this.next(this.statuses);
+    return this.next(this.statuses, signal);
   }
-  release(id: string, ticket: string) {
-    this.calls.push({ op: 'release', id, ticket });
-    return Promise.resolve({ kind: 'ok', httpStatus: 204, value: undefined } as const);
-  }
-  count(op: 'join' | 'status' | 'release') {
+  count(op: 'join' | 'status') {
     return this.calls.filter((c) => c.op === op).length;
   }
 }

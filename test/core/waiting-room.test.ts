@@ -54,11 +54,13 @@ test('joins, stores the ticket, then polls on the server pace', async () => {
 });
 
 test('the key is stored before the first join, so a retried join reuses it', async () => {
-  const client = new ScriptedClient([{ kind: 'timeout' }, joined()]);
+  const client = new ScriptedClient(['hang', joined()], [ok(status())]);
   const { clock, waitingRoom, last } = setup(client);
   waitingRoom.start();
-  await clock.advance(0);
-  assert.equal(last().phase, 'reconnecting');
+  await clock.advance(9_999);
+  assert.equal(last().phase, 'joining');
+  await clock.advance(1);
+  assert.equal(last().phase, 'reconnecting', 'a join unanswered after 10 s is given up');
   assert.equal(last().code, 'timeout');
   await clock.advance(60_000);
   assert.deepEqual(client.calls.slice(0, 2).map((c) => c.key), ['key-1'.padEnd(32, 'x'), 'key-1'.padEnd(32, 'x')]);
@@ -88,6 +90,8 @@ test('a reload resumes the stored ticket instead of joining again', async () => 
   const second = setup(client, { backend });
   second.waitingRoom.start();
   await second.clock.advance(0);
+  assert.equal(client.calls.length, 0, 'a reload does not ask at once: a crowd reloading together spreads out');
+  await second.clock.advance(5_000);
   assert.equal(client.count('join'), 0);
   assert.deepEqual(client.calls[0], { op: 'status', id: 'ticket-0001', ticket: 'cred-1' });
   assert.equal(second.last().status?.position, 3);
@@ -195,7 +199,7 @@ test('an expired ticket of a past session rejoins silently', async () => {
   const client = new ScriptedClient([joined({ id: 'ticket-0002' })], [{ kind: 'expired', httpStatus: 410 }]);
   const { clock, waitingRoom, snapshots, last } = setup(client, { backend });
   waitingRoom.start();
-  await clock.advance(0);
+  await clock.advance(5_000);
   assert.ok(!snapshots.some((s) => s.phase === 'expired'));
   assert.equal(last().phase, 'waiting');
   assert.equal(last().ticketId, 'ticket-0002');
@@ -247,4 +251,74 @@ test('stop() ends the loop: no timer left, no late snapshot', async () => {
   await clock.advance(600_000);
   assert.equal(snapshots.length, seen, 'the stale join answer is dropped');
   assert.equal(clock.pending, 0);
+});
+
+test('retryAt is when the scheduler really asks again', async () => {
+  const client = new ScriptedClient([joined()], [NETWORK, NETWORK, ok(status({ position: 4 }))]);
+  const { clock, waitingRoom, last } = setup(client);
+  waitingRoom.start();
+  await clock.advance(5_000);
+  for (let call = 2; call <= 3; call += 1) {
+    const { retryAt } = last();
+    assert.equal(last().phase, 'reconnecting');
+    await clock.advance(retryAt! - clock.time - 1);
+    assert.equal(client.calls.length, call, 'not a millisecond early');
+    await clock.advance(1);
+    assert.equal(client.calls.length, call + 1);
+  }
+  assert.equal(last().phase, 'waiting');
+  waitingRoom.stop();
+});
+
+test('offline pauses every request and says so without a countdown; online resumes, jittered', async () => {
+  const client = new ScriptedClient([joined()], [ok(status({ position: 4 }))]);
+  const { clock, waitingRoom, snapshots, last } = setup(client);
+  waitingRoom.start();
+  await clock.advance(0);
+  waitingRoom.setOnline(false);
+  assert.equal(last().phase, 'reconnecting');
+  assert.equal(last().code, 'network');
+  assert.equal(last().retryAt, undefined, 'no retry time while the device is offline');
+  assert.equal(last().status?.position, 5, 'the place is still shown');
+  await clock.advance(30 * 60_000);
+  assert.equal(client.calls.length, 1, 'nothing is sent while offline');
+  assert.equal(snapshots.filter((s) => s.failures > 0).length, 0, 'being offline is not a failure of the server');
+
+  waitingRoom.setOnline(true);
+  const { retryAt } = last();
+  assert.ok(retryAt! > clock.time && retryAt! <= clock.time + 5_000, 'resumes within one interval');
+  await clock.advance(retryAt! - clock.time);
+  assert.equal(client.count('status'), 1);
+  assert.equal(last().phase, 'waiting');
+  assert.equal(last().status?.position, 4);
+  waitingRoom.stop();
+});
+
+test('offline at start: no join until the device is back online', async () => {
+  const client = new ScriptedClient([joined()]);
+  const { clock, waitingRoom, last } = setup(client, { online: false });
+  waitingRoom.start();
+  await clock.advance(60_000);
+  assert.equal(client.calls.length, 0);
+  assert.equal(last().phase, 'reconnecting');
+  waitingRoom.setOnline(true);
+  await clock.advance(2_000);
+  assert.equal(last().phase, 'waiting');
+  waitingRoom.stop();
+});
+
+test('a hidden tab polls no more often than the server asks', async () => {
+  const client = new ScriptedClient([joined({ pollAfterMs: 10_000 })], [ok(status({ pollAfterMs: 10_000 }))]);
+  const { clock, waitingRoom } = setup(client, { visible: false, random: () => 0 });
+  waitingRoom.start();
+  await clock.advance(9_999);
+  assert.equal(client.count('status'), 0, 'visible, random 0 would have asked after 8 s');
+  await clock.advance(1);
+  assert.equal(client.count('status'), 1);
+  waitingRoom.setVisible(true);
+  await clock.advance(10_000);
+  assert.equal(client.count('status'), 2);
+  await clock.advance(8_000);
+  assert.equal(client.count('status'), 3, 'visible again: the usual ±20 % applies');
+  waitingRoom.stop();
 });

@@ -195,6 +195,28 @@ describe('failures keep the place', () => {
     await until(() => Number(/nouvel essai dans (\d+) s/.exec(panelText(el))?.[1]) < first, () => 'the countdown moves', 2_500);
   });
 
+  it('offline: says the connection is lost without promising a time, sends nothing, and resumes once online', async () => {
+    const { endpoint, scenario } = await faultEndpoint({ join: [joined({ pollAfterMs: 0 })], status: [ok({ position: 11, ahead: 10, pollAfterMs: 0 })] });
+    const el = await mount(endpoint);
+    await untilText(el, /en position 12/);
+    const errorEvent = oneEvent(document, 'antichambre-error');
+    window.dispatchEvent(new Event('offline'));
+    const { detail } = await errorEvent;
+    expect(detail).to.deep.equal({ code: 'network', message: 'Connexion perdue, votre place est conservée', retryInMs: null });
+    await el.updateComplete;
+    expect(panelText(el)).to.include('Connexion perdue, votre place est conservée. ');
+    expect(panelText(el)).not.to.include('nouvel essai');
+    expect(panelText(el)).to.include('Vous êtes en position 12');
+    await sleep(3_500); // online, the next poll would have gone within 2.8 s
+    expect((await faultRequests(scenario)).filter((r) => r.route === 'status')).to.have.length(0);
+
+    window.dispatchEvent(new Event('online'));
+    await el.updateComplete;
+    expect(panelText(el)).to.match(/Connexion perdue, votre place est conservée, nouvel essai dans [0-2] s\./);
+    await untilText(el, /en position 11/, 4_000);
+    expect(panelText(el)).not.to.include('Connexion perdue');
+  });
+
   it('a queue API that never answers: "wait" keeps trying and says so', async () => {
     const { endpoint } = await faultEndpoint({ join: [{ status: 0, hangUp: true }] });
     const el = await mount(endpoint);

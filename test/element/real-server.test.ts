@@ -6,12 +6,12 @@ import { expect, fixture, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/element/antichambre-queue.js';
 import type { AntichambreQueue } from '../../src/element/antichambre-queue.js';
-import { clearAdmissionCookie, panelText, servers, slotShown, untilText, uniqueRoom } from './support/helpers.js';
+import { clearAdmissionCookie, faultEndpoint, faultRequests, panelText, servers, slotShown, until, untilText, uniqueRoom } from './support/helpers.js';
 
-const mount = (room: string) =>
+const mount = (room: string, endpoint = servers.real!.apiUrl) =>
   fixture<AntichambreQueue>(
     Object.assign(document.createElement('template'), {
-      innerHTML: `<antichambre-queue endpoint="${servers.real!.apiUrl}" room="${room}"><form><button>Se connecter</button></form></antichambre-queue>`,
+      innerHTML: `<antichambre-queue endpoint="${endpoint}" room="${room}"><form><button>Se connecter</button></form></antichambre-queue>`,
     }).content.firstElementChild as AntichambreQueue,
   );
 
@@ -53,5 +53,39 @@ describe('with the real queue server', function () {
     expect(slotShown(second)).to.be.true;
     expect(document.cookie).to.include(`antichambre_admission=${detail.token}`);
     await expect(second).to.be.accessible();
+  });
+
+  it('503 with Retry-After: 7 in front of it: the widget waits at least 7 s, keeps its ticket, then resumes', async function () {
+    this.timeout(40_000);
+    const room = uniqueRoom('college');
+    expect(await executeServerCommand<number, object>('admin-room', { room, capacity: 0, admitPerMinute: 60, open: true })).to.be.below(300);
+    // The fault server stands in front of the real one: the first status answer is a 503, everything else is real.
+    const busy = { status: 503, headers: { 'Retry-After': '7' }, body: { error: { code: 'unavailable', message: 'busy' } } };
+    const { endpoint, scenario } = await faultEndpoint({ join: [{ forward: true }], status: [busy, { forward: true }] });
+    const errorEvent = oneEvent(document, 'antichambre-error');
+    const el = await mount(room, endpoint);
+    await untilText(el, /Vous êtes en position 1\b/);
+    const ticketId = el.ticketId;
+
+    const { detail } = await errorEvent;
+    expect(detail.code).to.equal('throttled');
+    expect(detail.retryInMs).to.be.within(6_900, 8_400);
+    await el.updateComplete;
+    expect(panelText(el)).to.match(/Connexion perdue, votre place est conservée, nouvel essai dans [7-9] s\./);
+    expect(panelText(el)).to.include('Vous êtes en position 1', 'the place stays on screen');
+
+    const statuses = async () => (await faultRequests(scenario)).filter((r) => r.route === 'status');
+    await until(async () => (await statuses()).length >= 2, () => 'the retry', 15_000);
+    const [refused, retried] = await statuses();
+    expect(retried.at - refused.at).to.be.at.least(7_000, 'no request before Retry-After');
+    expect(retried.at - refused.at).to.be.below(9_000, 'retried once Retry-After and its jitter had passed');
+    await until(() => !/Connexion perdue/.test(panelText(el)), () => `the panel recovers (last: "${panelText(el)}")`);
+    expect(panelText(el)).to.include('Vous êtes en position 1');
+    expect(el.ticketId).to.equal(ticketId);
+    const log = await faultRequests(scenario);
+    expect(log.filter((r) => r.route === 'join')).to.have.length(1, 'never joined again');
+    expect(new Set(log.filter((r) => r.route === 'status').map((r) => r.authorization)).size).to.equal(1, 'the same credential throughout');
+    const status = await executeServerCommand<{ waiting: number }, { room: string }>('room-status', { room });
+    expect(status.waiting).to.equal(1, 'the server still holds the one place');
   });
 });

@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { MemoryRateLimiter } from '../../src/server/memory-rate-limiter.js';
 import { RedisRateLimiter } from '../../src/server/redis-rate-limiter.js';
+import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { redisAvailable, startRedisServer, type RedisServer } from './stores/redis-server.js';
 
 if (redisAvailable('the Redis rate limiter test')) {
@@ -37,6 +38,26 @@ if (redisAvailable('the Redis rate limiter test')) {
     const memory = new MemoryRateLimiter(policy);
     for (let t = 0; t < 60_000; t += 700) {
       assert.deepEqual(await redis.consume('c', t), await memory.consume('c', t), `at ${t} ms`);
+    }
+  });
+
+  test('servers started with --redis-url count joins in Redis: the limit holds across instances, over real HTTP', async () => {
+    const shared = { port: 0, secret: 'rate-limit-secret-0123456789', adminToken: 'rate-limit-admin-0123456789', capacity: 0, joinLimitPerMinute: 3, redisUrl: server.url };
+    const servers: RunningServer[] = [await startServer(shared), await startServer(shared)];
+    try {
+      const join = (instance: RunningServer, key: string) =>
+        fetch(`${instance.apiUrl}/rooms/college-rate-limit/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key }) });
+      const statuses: number[] = [];
+      // Alternating instances, as a load balancer would: one in-memory bucket each would let 4 through.
+      for (let i = 0; i < 4; i++) statuses.push((await join(servers[i % 2]!, `rate-limit-key-${String(i).padStart(12, '0')}`)).status);
+      assert.deepEqual(statuses, [201, 201, 201, 429]);
+      const refused = await join(servers[0]!, 'rate-limit-key-000000000099');
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers.get('retry-after'), '20', '3 per minute: one more every 20 s');
+      assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'rate-limited');
+      assert.ok((await client.keys('antichambre:ratelimit:join:*')).length > 0, 'the bucket lives in Redis');
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
     }
   });
 

@@ -1,7 +1,7 @@
 /** The admission policy a pupil feels: honest estimates, and polling that slows down far from the front. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { admissionRate, admissionsAllowed, estimateWait, waitingPollAfterMs } from '../../src/server/rooms.js';
+import { admissionRate, admissionsAllowed, estimateWait, harmonic, waitingPollAfterMs } from '../../src/server/rooms.js';
 import type { RoomSnapshot } from '../../src/server/stores/store.js';
 
 const room = (patch: Partial<RoomSnapshot> & { capacity?: number; open?: boolean }): RoomSnapshot => ({
@@ -37,10 +37,29 @@ test('the estimate is a range around position / rate, and unknown without a rate
   assert.equal(estimateWait(5, null), null);
 });
 
-test('polling is rare far from the front and frequent near it, between 2 s and 30 s', () => {
-  assert.equal(waitingPollAfterMs(1, estimateWait(1, 1)), 2_000);
-  assert.equal(waitingPollAfterMs(100, estimateWait(100, 1)), 10_000);
-  assert.equal(waitingPollAfterMs(5000, estimateWait(5000, 1)), 30_000);
-  assert.equal(waitingPollAfterMs(1, null), 2_000, 'front of a stalled line: notices new seats quickly');
-  assert.equal(waitingPollAfterMs(900, null), 30_000);
+test('polling is rare far from the front and frequent near it, between 3 s and 5 min', () => {
+  const poll = (position: number, rate: number | null): number => waitingPollAfterMs(position, position, estimateWait(position, rate));
+  assert.equal(poll(1, 1), 3_000, 'the front notices its admission within seconds');
+  assert.equal(poll(100, 1), 50_000, 'half the wait near the front');
+  assert.equal(poll(5000, 1), 300_000, 'far back: capped well below the 10-min waiting TTL');
+  assert.ok(poll(300, 1) > 0.5 * 300_000 && poll(300, 1) < 0.8 * 300_000, 'a larger share of the wait further back');
+  assert.equal(waitingPollAfterMs(1, 1, null), 3_000, 'front of a stalled line: notices new seats quickly');
+  assert.equal(waitingPollAfterMs(900, 900, null), 30_000);
+});
+
+test('a line too long for the status budget is slowed down from the back, never at the front', () => {
+  const budget = 1_000;
+  const line = 20_000;
+  const poll = (position: number): number => waitingPollAfterMs(position, line, null, budget);
+  assert.equal(poll(1), 3_000, 'the front keeps its pace');
+  assert.ok(poll(5_000) > 30_000, 'further back: slower than the stalled-line pace');
+  // Whatever the line, the floors alone keep it within the budget: Σ 1 / interval ≤ budget.
+  let rate = 0;
+  for (let k = 1; k <= line; k++) rate += 1000 / poll(k);
+  assert.ok(rate <= budget * 1.01, `${rate.toFixed(1)} req/s for a budget of ${budget}`);
+  assert.ok(Math.abs(harmonic(line) - [...Array(line).keys()].reduce((h, k) => h + 1 / (k + 1), 0)) < 1e-6);
+});
+
+test('keeping places beats the budget: nobody is told to wait longer than 5 min, even over budget', () => {
+  assert.equal(waitingPollAfterMs(100_000, 100_000, null, 10), 300_000);
 });

@@ -1,13 +1,17 @@
 /**
  * Drives one WaitingRoom (src/core) for its host and turns snapshots into what the page sees happen:
- * events, the admission cookie, and the navigation to return-url. Rendering stays in the component.
+ * events, the admission cookie, and the navigation to return-url. It also tells the runner when the device
+ * goes offline or the tab hidden (the scheduler decides what that changes). Rendering stays in the component.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AntichambreErrorCode } from '../../core/errors.js';
-import { Phase, WaitingRoom, type WaitingRoomSnapshot } from '../../core/waiting-room.js';
+import { WaitingRoom, type WaitingRoomSnapshot } from '../../core/waiting-room.js';
 import type { WidgetConfig } from '../../core/widget-config.js';
 import { setAdmissionCookie } from '../admission-cookie.js';
 import { emit } from '../events.js';
+
+/** Listened to on window: `visibilitychange` is fired at the document and bubbles up to it. */
+const PAGE_EVENTS = ['online', 'offline', 'visibilitychange'];
 
 export type QueueHost = ReactiveControllerHost & EventTarget;
 
@@ -33,7 +37,7 @@ export class QueueController implements ReactiveController {
     this.config = config;
     this.snapshot = undefined;
     this.startedAt = Date.now();
-    this.runner = new WaitingRoom({ ...config, onChange: this.onChange });
+    this.runner = new WaitingRoom({ ...config, online: navigator.onLine, visible: !document.hidden, onChange: this.onChange });
     this.runner.start();
   }
 
@@ -55,12 +59,20 @@ export class QueueController implements ReactiveController {
   }
 
   hostConnected(): void {
+    for (const type of PAGE_EVENTS) addEventListener(type, this);
     // Moved in the DOM (disconnect + connect): resume the same stored ticket.
     if (this.config && !this.runner) this.start(this.config);
   }
 
   hostDisconnected(): void {
+    for (const type of PAGE_EVENTS) removeEventListener(type, this);
     this.stop();
+  }
+
+  /** `offline` pauses the requests, `online` resumes them (jittered), `visibilitychange` slows a hidden tab. */
+  handleEvent(event: Event): void {
+    if (event.type === 'visibilitychange') this.runner?.setVisible(!document.hidden);
+    else this.runner?.setOnline(event.type === 'online');
   }
 
   private onChange = (next: WaitingRoomSnapshot) => {
@@ -75,7 +87,7 @@ export class QueueController implements ReactiveController {
     if (status && !prev?.status) {
       emit(this.host, 'antichambre-joined', { id: status.id, position: status.position, resumed: prev?.ticketId !== undefined });
     }
-    if (next.phase === Phase.WAITING && status?.position != null) {
+    if (next.phase === 'waiting' && status?.position != null) {
       const before = prev?.status;
       if (!before || before.position !== status.position || before.ahead !== status.ahead || before.etaSeconds !== status.etaSeconds) {
         emit(this.host, 'antichambre-position', { position: status.position, ahead: status.ahead, etaSeconds: status.etaSeconds });
@@ -87,11 +99,11 @@ export class QueueController implements ReactiveController {
     }
     if (next.phase === prev?.phase) return;
     const returnUrl = this.config?.returnUrl;
-    if (next.phase === Phase.ADMITTED && next.admission && this.config) {
+    if (next.phase === 'admitted' && next.admission && this.config) {
       setAdmissionCookie(this.config.admissionCookie, next.admission);
       const proceed = emit(this.host, 'antichambre-admitted', { ...next.admission }, true);
       if (proceed && returnUrl) this.navigate(returnUrl);
     }
-    if (next.phase === Phase.UNREACHABLE_OPEN && returnUrl) this.navigate(returnUrl);
+    if (next.phase === 'unreachable-open' && returnUrl) this.navigate(returnUrl);
   }
 }

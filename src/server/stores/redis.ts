@@ -43,7 +43,8 @@ const DRAW_RESOLUTION = 2 ** 48 - 1;
 export class RedisStore implements Store {
   readonly options: StoreOptions;
   readonly prefix: string;
-  private readonly client: RedisClient;
+  /** Also carries the Redis join rate limiter of a server started with `--redis-url` (serve.ts). */
+  readonly client: RedisClient;
   private readonly ownsClient: boolean;
   private readonly newId: () => string;
   private readonly random: () => number;

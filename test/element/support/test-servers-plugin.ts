@@ -10,7 +10,9 @@ import type { Context, Next } from 'koa';
 
 /** One scripted answer. `body` objects are sent as JSON, strings as they are. */
 export interface FaultReply {
-  status: number;
+  /** Pass the request on to the REAL queue server and relay its answer (the other fields are ignored). */
+  forward?: boolean;
+  status?: number;
   body?: unknown;
   headers?: Record<string, string>;
   delayMs?: number;
@@ -22,6 +24,8 @@ type Route = 'join' | 'status' | 'release';
 export type FaultScript = Partial<Record<Route, FaultReply[]>>;
 export interface FaultRequest {
   route: Route;
+  /** When the fault server received it (the server's clock, in ms). */
+  at: number;
   method: string;
   key?: string;
   authorization?: string;
@@ -38,6 +42,8 @@ export interface TestServersState {
 }
 
 const scripts = new Map<string, FaultScript>();
+/** The real server's API URL once started, for replies that `forward`. */
+let upstream: string | null = null;
 const logs = new Map<string, FaultRequest[]>();
 
 const ROUTE = /^\/fault\/([\w-]+)\/rooms\/[^/]+\/tickets(?:\/([^/]+)(\/release)?)?$/;
@@ -60,11 +66,12 @@ export async function faultMiddleware(ctx: Context, next: Next): Promise<void> {
   } catch {
     key = undefined;
   }
-  (logs.get(scenario) ?? logs.set(scenario, []).get(scenario)!).push({ route, method: ctx.method, key, authorization: ctx.get('authorization') || undefined });
+  (logs.get(scenario) ?? logs.set(scenario, []).get(scenario)!).push({ route, at: Date.now(), method: ctx.method, key, authorization: ctx.get('authorization') || undefined });
 
   const queue = scripts.get(scenario)?.[route];
   // The last scripted answer repeats, so "always 503" is a one-element script.
   const reply: FaultReply = queue && queue.length > 0 ? (queue.length > 1 ? queue.shift()! : queue[0]) : { status: 404, body: { error: { code: 'not-found', message: 'unscripted' } } };
+  if (reply.forward && upstream) return forward(ctx, `${upstream}${ctx.path.slice(`/fault/${scenario}`.length)}`, body);
   if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
   if (reply.hangUp) {
     // The test runner lists these as "404 network requests": Koa's default status, never sent.
@@ -72,13 +79,24 @@ export async function faultMiddleware(ctx: Context, next: Next): Promise<void> {
     ctx.respond = false;
     return;
   }
-  ctx.status = reply.status;
+  ctx.status = reply.status!;
   ctx.set('Cache-Control', 'no-store');
   for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
   if (reply.body !== undefined) {
     ctx.type = 'application/json';
     ctx.body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   }
+}
+
+/** The fault server as a proxy in front of the real one: the page sees one origin, the real answers. */
+async function forward(ctx: Context, url: string, body: string): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const name of ['authorization', 'content-type', 'accept']) if (ctx.get(name)) headers[name] = ctx.get(name);
+  const response = await fetch(url, { method: ctx.method, headers, body: ctx.method === 'POST' ? body : undefined });
+  ctx.status = response.status;
+  ctx.set('Cache-Control', 'no-store');
+  for (const name of ['content-type', 'retry-after']) if (response.headers.has(name)) ctx.set(name, response.headers.get(name)!);
+  ctx.body = await response.text();
 }
 
 export function testServersPlugin(state: TestServersState): TestRunnerPlugin {
@@ -90,6 +108,7 @@ export function testServersPlugin(state: TestServersState): TestRunnerPlugin {
         const { startServer } = await import('../../../src/server/serve.js');
         real = await startServer({ port: 0, capacity: 0, admitPerMinute: 600, joinLimitPerMinute: 0 });
         state.real = { apiUrl: real.apiUrl, adminToken: real.adminToken };
+        upstream = real.apiUrl;
       } catch (error) {
         // The real-server tests skip themselves; the fault-server tests still run.
         console.warn(`antichambre tests: real queue server unavailable (${String(error)})`);

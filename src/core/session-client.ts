@@ -1,0 +1,56 @@
+/**
+ * The two requests of session mode, apart from the queue client so the login-page bundle does not
+ * carry them: the heartbeat, and a release that outlives the page (the pupil is sent to logout-url
+ * right after). See docs/protocol.md, "Heartbeat" and "Release".
+ */
+
+export interface SessionTicket {
+  /** Absolute, without trailing slash. */
+  readonly endpoint: string;
+  readonly room: string;
+  readonly id: string;
+  /** The server-signed credential. */
+  readonly ticket: string;
+}
+
+/** `gone`: the server no longer holds the seat (410, or 401 for a credential it stopped accepting). */
+export type HeartbeatOutcome = 'alive' | 'gone' | 'unknown';
+
+const ticketUrl = ({ endpoint, room, id }: SessionTicket) =>
+  `${endpoint.replace(/\/+$/, '')}/rooms/${encodeURIComponent(room)}/tickets/${encodeURIComponent(id)}`;
+
+export async function sendHeartbeat(session: SessionTicket, fetchFn: typeof fetch = (input, init) => fetch(input, init)): Promise<HeartbeatOutcome> {
+  try {
+    const response = await fetchFn(`${ticketUrl(session)}/heartbeat`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${session.ticket}` },
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+    if (response.ok) return 'alive';
+    return response.status === 410 || response.status === 401 ? 'gone' : 'unknown';
+  } catch {
+    // Offline for a moment: the next heartbeat, or the server's sessionTtl, settles it.
+    return 'unknown';
+  }
+}
+
+/**
+ * Releases the seat with `keepalive`, so the request completes even when the page navigates away at
+ * once. The credential goes in a text/plain body: no CORS preflight, which a keepalive request
+ * cannot always afford. Resolves true when the server confirmed; never rejects.
+ */
+export async function releaseKeepalive(session: SessionTicket, fetchFn: typeof fetch = (input, init) => fetch(input, init)): Promise<boolean> {
+  try {
+    const response = await fetchFn(`${ticketUrl(session)}/release`, {
+      method: 'POST',
+      body: JSON.stringify({ ticket: session.ticket }),
+      headers: { 'Content-Type': 'text/plain' },
+      keepalive: true,
+      credentials: 'omit',
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
