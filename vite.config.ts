@@ -20,7 +20,12 @@ export default defineConfig({
     // wait for. A fixed chunk name, so an ENT hosts two stable files side by side.
     rolldownOptions: {
       preserveEntrySignatures: 'allow-extension',
-      output: { minify: true, comments: false, chunkFileNames: '[name].js' },
+      output: {
+        minify: true,
+        comments: false,
+        // Every file carries the antichambre- prefix, so none collides with an ENT's own files.
+        chunkFileNames: (chunk) => (chunk.name.startsWith('antichambre') ? '[name].js' : 'antichambre-[name].js'),
+      },
     },
     sourcemap: true,
     emptyOutDir: true,

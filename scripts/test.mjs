@@ -56,5 +56,5 @@ run('element in Chromium', process.execPath, [
   '--config',
   'web-test-runner.config.mjs',
 ], env);
-const nodeTests = [...testFiles('test/core'), ...testFiles('test/server'), ...testFiles('test/sim'), ...testFiles('test/nginx'), ...testFiles('test/e2e')];
+const nodeTests = [...testFiles('test/core'), ...testFiles('test/sw'), ...testFiles('test/server'), ...testFiles('test/sim'), ...testFiles('test/nginx'), ...testFiles('test/e2e')];
 run('core, server and end-to-end', process.execPath, ['--import', 'tsx', '--test', ...nodeTests], env);

@@ -21,6 +21,7 @@ export const messages = {
   'request-rejected': 'queue API rejected the request; check endpoint and room',
   'queue-unreachable': 'queue API has never answered',
   'ticket-expired': 'ticket expired on the server',
+  'admission-unclaimed': 'admitted while away and not back within the server admitGrace: the seat passed on',
   'ticket-released': 'ticket was released',
   'ticket-not-found': 'server does not know this ticket',
   'credential-rejected': 'server no longer accepts this ticket credential (secret rotated?)',

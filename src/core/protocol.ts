@@ -89,6 +89,8 @@ export const ErrorCodeSchema = v.picklist([
   'ticket-not-found',
   'not-found',
   'ticket-expired',
+  /** 410: the pupil was admitted but did not come back within the room's admitGrace; the seat went to the next pupil. */
+  'admission-unclaimed',
   'payload-too-large',
   'rate-limited',
   'unavailable',

@@ -5,7 +5,7 @@
 import type { TicketStatus } from './protocol.js';
 import { errorCode, isTicketStatus } from './protocol-guards.js';
 import { systemClock, type Clock } from './clock.js';
-import { parseRetryAfter } from './retry-after.js';
+import { readRetryAfter } from './retry-after.js';
 
 export type QueueFailure =
   | { kind: 'network' }
@@ -13,7 +13,8 @@ export type QueueFailure =
   | { kind: 'aborted' }
   | { kind: 'throttled'; httpStatus: number; retryAfterMs: number | null }
   | { kind: 'server-error'; httpStatus: number }
-  | { kind: 'expired'; httpStatus: 410 }
+  /** serverCode "admission-unclaimed": the pupil's turn came while away and the seat passed on. */
+  | { kind: 'expired'; httpStatus: 410; serverCode?: string }
   | { kind: 'unauthorized'; httpStatus: 401 }
   /** serverCode tells a server's "ticket-not-found" from a proxy's 404 page. */
   | { kind: 'not-found'; httpStatus: 404; serverCode?: string }
@@ -57,22 +58,22 @@ export function createQueueClient({
     try {
       const response = await fetchFn(url, { ...init, headers: { Accept: 'application/json', ...init.headers }, signal, credentials: 'omit', cache: 'no-store' });
       // The body is read under the same signal: a server can stall after sending headers.
-      return interpret(response, await response.text());
+      return await interpret(response, await response.text());
     } catch {
       return signal?.aborted ? { kind: 'aborted' } : { kind: 'network' };
     }
   }
 
-  function interpret(response: Response, text: string): QueueOutcome<TicketStatus> {
+  async function interpret(response: Response, text: string): Promise<QueueOutcome<TicketStatus>> {
     const httpStatus = response.status;
     const body = parseJson(text);
     if (response.ok) return isTicketStatus(body) ? { kind: 'ok', httpStatus, value: body } : { kind: 'invalid-response', httpStatus };
     const serverCode = errorCode(body);
     if (httpStatus === 401) return { kind: 'unauthorized', httpStatus };
     if (httpStatus === 404) return { kind: 'not-found', httpStatus, serverCode };
-    if (httpStatus === 410) return { kind: 'expired', httpStatus };
+    if (httpStatus === 410) return { kind: 'expired', httpStatus, serverCode };
     if (httpStatus === 429 || httpStatus === 503) {
-      return { kind: 'throttled', httpStatus, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), clock.now()) };
+      return { kind: 'throttled', httpStatus, retryAfterMs: await readRetryAfter(response.headers.get('Retry-After'), clock.now()) };
     }
     if (httpStatus >= 400 && httpStatus < 500) return { kind: 'rejected', httpStatus, serverCode };
     return { kind: 'server-error', httpStatus };

@@ -2,24 +2,16 @@
  * What the tabs of one ENT tell each other in session mode, over a BroadcastChannel named after the
  * endpoint and room: "the pupil did something at t" (so activity in any tab counts for all) and "the
  * seat was released" (so every tab ends at once). Timestamps are wall-clock ms, which all tabs share.
+ * The channel itself is tab-channel.ts, which the waiting room shares (this file stays in the session chunk).
  */
 import type { ReleaseReason } from './idle.js';
+import { openChannel, type CreateBroadcast, type TabChannel as Channel } from './tab-channel.js';
+
+export { tabChannelName, type BroadcastLike } from './tab-channel.js';
 
 export type TabMessage = { type: 'activity'; at: number } | { type: 'released'; reason: ReleaseReason };
 
-export interface TabChannel {
-  post(message: TabMessage): void;
-  close(): void;
-}
-
-/** The minimal BroadcastChannel we use; Node and every browser since 2022 have one. */
-export interface BroadcastLike {
-  postMessage(message: unknown): void;
-  close(): void;
-  onmessage: ((event: MessageEvent) => void) | null;
-}
-
-export const tabChannelName = (endpoint: string, room: string): string => `antichambre:${endpoint.replace(/\/+$/, '')}|${room}`;
+export type TabChannel = Channel<TabMessage>;
 
 const REASONS: readonly unknown[] = ['idle', 'logout', 'expired'];
 
@@ -32,18 +24,5 @@ export function isTabMessage(value: unknown): value is TabMessage {
 }
 
 /** Without BroadcastChannel the tab simply works alone: each tab's own activity still counts. */
-export function openTabChannel(
-  name: string,
-  onMessage: (message: TabMessage) => void,
-  create: (name: string) => BroadcastLike | null = (n) => (typeof BroadcastChannel === 'function' ? new BroadcastChannel(n) : null),
-): TabChannel {
-  const channel = create(name);
-  if (channel) channel.onmessage = (event) => isTabMessage(event.data) && onMessage(event.data);
-  return {
-    post: (message) => channel?.postMessage(message),
-    close: () => {
-      if (channel) channel.onmessage = null;
-      channel?.close();
-    },
-  };
-}
+export const openTabChannel = (name: string, onMessage: (message: TabMessage) => void, create?: CreateBroadcast): TabChannel =>
+  openChannel(name, isTabMessage, onMessage, create);

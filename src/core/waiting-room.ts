@@ -12,8 +12,12 @@ import { systemClock, type Clock, type Random } from './clock.js';
 import { createQueueClient, isAnswer, type QueueClient, type QueueFailure, type QueueOutcome } from './queue-client.js';
 import { createTicketStore, type StoredTicket, type TicketStore } from './ticket-store.js';
 import { createPollLoop, type PollLoop } from './poll-loop.js';
+import { DEFAULT_SCHEDULER_CONFIG } from './scheduler.js';
+
+const OPEN_SCHEDULER_CONFIG = { ...DEFAULT_SCHEDULER_CONFIG, budget: { ...DEFAULT_SCHEDULER_CONFIG.budget, failureCost: 1 } };
 import type { SchedulerOutcome } from './scheduler.js';
 import { makeJoinKey } from './join-key.js';
+import { browserLocks, type LocksLike } from './tab-leader.js';
 
 // Written as literals elsewhere (checked against the union), so that the bundle need not ship this object.
 export const Phase = {
@@ -60,6 +64,8 @@ export interface WaitingRoomOptions {
   clock?: Clock;
   random?: Random;
   makeKey?: () => string;
+  /** Web Locks: joins run under one lock per endpoint + room, so two tabs never join twice. */
+  locks?: LocksLike;
   warn?: (message: string) => void;
   /** The page's state when the wait starts; later changes go through setOnline() and setVisible(). */
   online?: boolean;
@@ -88,11 +94,15 @@ export class WaitingRoom {
     return this.current;
   }
 
-  /** (Re)starts the wait; a previous run is stopped and its late results are dropped. */
-  start(): void {
+  /**
+   * (Re)starts the wait; a previous run is stopped and its late results are dropped. `resume`: the last
+   * snapshot another tab shared, when this tab takes the lead: shown at once, and its next-try time kept.
+   */
+  start(resume?: WaitingRoomSnapshot): void {
     this.stop();
+    if (resume) this.current = resume;
     const run = (this.run = new AbortController());
-    this.begin(run.signal).catch((error: unknown) => {
+    this.begin(run.signal, resume).catch((error: unknown) => {
       // Only a storage failure can land here; keep the pupil informed rather than fail silently.
       if (!run.signal.aborted) this.options.warn?.(`antichambre: ${String(error)}`);
     });
@@ -131,8 +141,9 @@ export class WaitingRoom {
     this.options.onChange?.(next);
   }
 
-  private async begin(signal: AbortSignal): Promise<void> {
+  private async begin(signal: AbortSignal, resume?: WaitingRoomSnapshot): Promise<void> {
     const { whenUnreachable = 'wait', unreachableAfter = 4, random = Math.random, warn = console.warn } = this.options;
+    const { endpoint, room, locks = browserLocks() } = this.options;
     const clock = this.clock;
     let stored: StoredTicket = await this.store.ensure(this.options.makeKey ?? makeJoinKey);
     if (signal.aborted) return;
@@ -144,12 +155,27 @@ export class WaitingRoom {
     // A ticket that already got in once belongs to a past session: if the server says it is over,
     // start a fresh wait silently rather than tell the pupil "your place expired".
     const pastSession = stored.admission !== undefined;
-    this.emit(signal, { phase: 'joining', ticketId: stored.id, joinPosition: stored.joinPosition, failures: 0 });
+    if (!resume?.ticketId || resume.ticketId !== stored.id) {
+      this.emit(signal, { phase: 'joining', ticketId: stored.id, joinPosition: stored.joinPosition, failures: 0 });
+    }
     let answered = false;
     let refused = false;
 
+    /**
+     * A join waits for the join lock, then adopts the ticket another tab may have stored meanwhile instead
+     * of joining again. The lock is held until the answer is stored.
+     */
+    const request = (requestSignal: AbortSignal): Promise<SchedulerOutcome> =>
+      stored.ticket || !locks
+        ? ask(requestSignal)
+        : (locks.request(`antichambre:join:${endpoint.replace(/\/+$/, '')}|${room}`, { signal: requestSignal }, async () => {
+            const fresh = await this.store.read();
+            if (fresh?.ticket) stored = fresh;
+            return ask(requestSignal);
+          }) as Promise<SchedulerOutcome>);
+
     /** One join or status request; it reports success itself, failures are reported once scheduled. */
-    const request = async (requestSignal: AbortSignal): Promise<SchedulerOutcome> => {
+    const ask = async (requestSignal: AbortSignal): Promise<SchedulerOutcome> => {
       const hasTicket = stored.id !== undefined && stored.ticket !== undefined;
       const outcome = hasTicket ? await this.client.status(stored.id!, stored.ticket!, requestSignal) : await this.client.join(stored.key, requestSignal);
       if (isAnswer(outcome)) answered = true;
@@ -190,6 +216,9 @@ export class WaitingRoom {
       request,
       clock,
       random,
+      // An ENT that chose "open" wants a quick verdict when the API is down: its tries back off
+      // 1, 2, 4 s… instead of being throttled to one every few minutes from the second failure.
+      config: whenUnreachable === 'open' ? OPEN_SCHEDULER_CONFIG : undefined,
       online: this.online,
       visible: this.visible,
       onSchedule: ({ at, outcome, reason }) => {
@@ -213,7 +242,11 @@ export class WaitingRoom {
         }
       },
     }));
-    loop.start(stored.ticket ? { kind: 'start' } : { kind: 'now' });
+    // A tab taking the lead asks no sooner than the old leader would have (its retry time, or 80 % of the
+    // server's pace after its last answer): a handover between tabs adds no request.
+    const pollAfterMs = resume?.status?.pollAfterMs ?? 0;
+    const notBefore = resume?.retryAt ?? (resume?.lastUpdate ?? 0) + 0.8 * pollAfterMs;
+    loop.start(stored.ticket ? { kind: 'start', pollAfterMs, notBefore } : { kind: 'now' });
   }
 }
 
@@ -230,7 +263,7 @@ function endCode(outcome: QueueOutcome<TicketStatus>, hasTicket: boolean): Antic
     const { state } = outcome.value;
     return state === 'expired' ? 'ticket-expired' : state === 'released' ? 'ticket-released' : undefined;
   }
-  if (outcome.kind === 'expired') return 'ticket-expired';
+  if (outcome.kind === 'expired') return outcome.serverCode === 'admission-unclaimed' ? 'admission-unclaimed' : 'ticket-expired';
   // 401 and the server's own "ticket-not-found" only end a ticket we hold (not a join), and a proxy's 404 never does.
   if (hasTicket && outcome.kind === 'unauthorized') return 'credential-rejected';
   if (hasTicket && outcome.kind === 'not-found' && outcome.serverCode === 'ticket-not-found') return 'ticket-not-found';

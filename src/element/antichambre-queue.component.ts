@@ -23,6 +23,8 @@ const CONFIG_PROPERTIES = ['endpoint', 'room', 'returnUrl', 'admissionCookie', '
  *
  * @slot - The login form, hidden while the pupil waits and revealed once admitted (when there is no return-url).
  *
+ * @attr {string} service-worker - Optional URL of antichambre-sw.js on the ENT's origin, with its configuration (docs/service-worker.md). Read once, when the script loads.
+ *
  * @csspart base - The wrapper of everything the widget shows.
  * @csspart panel - The box shown while there is a line (waiting, connection lost, expired, configuration error).
  * @csspart position - The pupil's position number.
@@ -131,6 +133,8 @@ export class AntichambreQueue extends LitElement {
       this.announcement = t.announce(position);
     } else if (snap?.phase === 'admitted' && this.sawLine) {
       this.announcement = this.config?.returnUrl ? t.redirecting : t.admitted;
+      // A pupil reading another tab sees it in the tab bar; every tab hears it (the leader shares the state).
+      if (document.hidden) document.title = t.admitted;
     }
   }
 
@@ -139,6 +143,7 @@ export class AntichambreQueue extends LitElement {
     const t = this.messages();
     if (/^(bad|missing)-/.test(code)) return t.badAttribute(code.replace(/^(bad|missing)-/, ''));
     if (code === 'credential-rejected') return t.credentialRejected;
+    if (code === 'admission-unclaimed') return t.admissionUnclaimed;
     if (code.startsWith('ticket-')) return t.expired;
     if (code === 'request-rejected') return t.refused;
     // Without a ticket there is no place to keep yet: only say the service is not answering.

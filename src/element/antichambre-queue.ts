@@ -25,3 +25,6 @@ declare global {
 // Session mode (ENT pages after login) is a separate chunk the login page never downloads. Module
 // scripts run once the document is parsed, so a page's <antichambre-session> is already there.
 if (document.querySelector('antichambre-session')) import('./session/antichambre-session.js');
+// The service worker too, only where the ENT asks for it (service-worker="/antichambre-sw.js?…").
+const withWorker = document.querySelector('antichambre-queue[service-worker]');
+if (withWorker) import('../sw/register-worker.js').then((m) => m.registerWorker(withWorker.getAttribute('service-worker')!));

@@ -5,7 +5,7 @@ import { HttpError } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import { bearer, bodyText, parseJson, roomParam, ticketIdParam } from './requests.js';
 import type { Store } from './stores/store.js';
-import { roomStatus, ticketStatus, type ViewContext } from './ticket-view.js';
+import { roomStatus, ticketGone, ticketStatus, type ViewContext } from './ticket-view.js';
 import type { Tokens } from './tokens.js';
 
 export interface ApiDeps {
@@ -46,7 +46,7 @@ export function createApi(deps: ApiDeps): Hono {
     const now = deps.now();
     const result = await store.status(room, id, now);
     // The credential is genuine, so this ticket existed: it has expired or was released.
-    if (result === null) throw new HttpError(410, 'ticket-expired', 'This place in line no longer exists. Join again.');
+    if (result === null) throw await ticketGone(store, room, id, now);
     return c.json(await ticketStatus(result, view(now)));
   });
 
@@ -67,8 +67,9 @@ export function createApi(deps: ApiDeps): Hono {
     const credential = bearer(c);
     if (credential === null) throw new HttpError(401, 'unauthorized', 'Send the ticket credential as Authorization: Bearer.');
     verifyCredential(tokens, credential, room, id);
-    const result = await store.status(room, id, deps.now());
-    if (result === null) throw new HttpError(410, 'ticket-expired', 'This place in line no longer exists. Join again.');
+    const now = deps.now();
+    const result = await store.status(room, id, now);
+    if (result === null) throw await ticketGone(store, room, id, now);
     return c.body(null, 204);
   });
 

@@ -16,7 +16,7 @@ import { MemoryRateLimiter } from './memory-rate-limiter.js';
 import { Metrics } from './metrics.js';
 import { unlimited, type RateLimiter } from './rate-limit.js';
 import { DEFAULT_SETTINGS, type ServerSettings } from './settings.js';
-import { MemoryStore } from './stores/memory.js';
+import { memoryStoreFromSettings } from './stores/memory-from-settings.js';
 import type { Store } from './stores/store.js';
 import { Tokens } from './tokens.js';
 
@@ -49,13 +49,7 @@ export function createApp(options: AppOptions): Hono {
   const settings: ServerSettings = { ...DEFAULT_SETTINGS, ...definedOnly(options) };
   const sessionTtlMs = settings.sessionTtlSeconds * 1000;
   const now = options.now ?? Date.now;
-  const store =
-    options.store ??
-    new MemoryStore({
-      defaults: { capacity: settings.capacity, admitPerMinute: settings.admitPerMinute, open: true },
-      waitingTtlMs: settings.waitingTtlSeconds * 1000,
-      sessionTtlMs,
-    });
+  const store = options.store ?? memoryStoreFromSettings(settings);
   const admissionKey = options.admissionKey ?? AdmissionKey.generate();
   const joinLimiter = options.joinLimiter ?? defaultJoinLimiter(settings.joinLimitPerMinute);
   const logError = options.logError ?? ((error: unknown) => console.error('antichambre: unexpected error', error));

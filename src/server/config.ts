@@ -35,6 +35,8 @@ Options (flags win over environment variables):
   --admit-per-minute <n>  default max new admissions per sliding minute (default ${DEFAULT_SETTINGS.admitPerMinute})
   --waiting-ttl <s>       a waiting pupil not seen for this long loses the place (default ${DEFAULT_SETTINGS.waitingTtlSeconds})
   --session-ttl <s>       an admitted pupil not seen for this long frees the seat (default ${DEFAULT_SETTINGS.sessionTtlSeconds})
+  --admit-grace <s>       a pupil admitted while away must come back within this long, or the seat passes to the
+                          next pupil (default ${DEFAULT_SETTINGS.admitGraceSeconds})
   --cors-origin <list>    comma-separated origins allowed to call the API, or * (env ANTICHAMBRE_CORS_ORIGIN, default *)
   --issuer <iss>          "iss" claim of admission tokens (env ANTICHAMBRE_ISSUER, default ${DEFAULT_SETTINGS.issuer})
   --jwt-alg <alg>         admission token signature: ES256 (public key at /.well-known/jwks.json) or HS256
@@ -79,6 +81,7 @@ const ConfigSchema = v.object({
   admitPerMinute: whole('--admit-per-minute', 1, 10_000_000),
   waitingTtlSeconds: whole('--waiting-ttl', 1, 7 * 24 * 3600),
   sessionTtlSeconds: whole('--session-ttl', 1, 7 * 24 * 3600),
+  admitGraceSeconds: whole('--admit-grace', 1, 7 * 24 * 3600),
   corsOrigins: origins,
   issuer: v.pipe(v.string(), v.minLength(1, '--issuer must not be empty')),
   secret: secret('ANTICHAMBRE_SECRET'),
@@ -110,6 +113,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
         'admit-per-minute': { type: 'string' },
         'waiting-ttl': { type: 'string' },
         'session-ttl': { type: 'string' },
+        'admit-grace': { type: 'string' },
         'cors-origin': { type: 'string' },
         issuer: { type: 'string' },
         'jwt-alg': { type: 'string' },
@@ -137,6 +141,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     admitPerMinute: values['admit-per-minute'] ?? String(DEFAULT_SETTINGS.admitPerMinute),
     waitingTtlSeconds: values['waiting-ttl'] ?? String(DEFAULT_SETTINGS.waitingTtlSeconds),
     sessionTtlSeconds: values['session-ttl'] ?? String(DEFAULT_SETTINGS.sessionTtlSeconds),
+    admitGraceSeconds: values['admit-grace'] ?? String(DEFAULT_SETTINGS.admitGraceSeconds),
     corsOrigins: values['cors-origin'] ?? fromEnv('ANTICHAMBRE_CORS_ORIGIN') ?? '*',
     issuer: values.issuer ?? fromEnv('ANTICHAMBRE_ISSUER') ?? DEFAULT_SETTINGS.issuer,
     secret: fromEnv('ANTICHAMBRE_SECRET'),

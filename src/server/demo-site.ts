@@ -1,6 +1,7 @@
 /**
  * The pages `npm start` serves next to the API: the teachers' page at `/`, an example ENT login page at
- * `/example-ent/`, and the built widget at `/antichambre.js`, exactly as an ENT would host it.
+ * `/example-ent/` (with its waiting page and service worker), and the built widget at `/antichambre.js`,
+ * exactly as an ENT would host it.
  *
  * Only mounted with `--demo`: a production queue server serves the API alone.
  */
@@ -15,6 +16,8 @@ const files: Record<string, { path: string; type: string }> = {
   '/': { path: 'demo/index.html', type: 'text/html; charset=utf-8' },
   '/example-ent/': { path: 'demo/example-ent/index.html', type: 'text/html; charset=utf-8' },
   '/example-ent/welcome': { path: 'demo/example-ent/welcome.html', type: 'text/html; charset=utf-8' },
+  // What the example ENT's service worker shows when its login page does not load (docs/service-worker.md).
+  '/example-ent/waiting': { path: 'demo/example-ent/waiting.html', type: 'text/html; charset=utf-8' },
   '/demo.css': { path: 'demo/demo.css', type: 'text/css; charset=utf-8' },
   '/antichambre.js': { path: 'dist/antichambre.js', type: 'text/javascript; charset=utf-8' },
 };

@@ -9,6 +9,7 @@ import type { Hono } from 'hono';
 import { API_PATH, createApp, type AppOptions } from './app.js';
 import { answerClientErrorsWithJson } from './client-error.js';
 import type { ServerSettings } from './settings.js';
+import { memoryStoreFromSettings } from './stores/memory-from-settings.js';
 import { redisJoinLimiter, redisStoreFromSettings } from './stores/redis-from-settings.js';
 import { randomToken } from './tokens.js';
 
@@ -63,7 +64,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let draining = false;
   const app = createApp({
     ...rest,
-    store: rest.store ?? ownStore,
+    store: rest.store ?? ownStore ?? memoryStoreFromSettings(rest),
     joinLimiter,
     secret: options.secret ?? randomToken(),
     adminToken,

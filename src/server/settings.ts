@@ -10,6 +10,8 @@ export interface ServerSettings {
   waitingTtlSeconds: number;
   /** An admitted session not seen for this long frees its seat; also the admission token lifetime. */
   sessionTtlSeconds: number;
+  /** A pupil admitted while away has this long to come back (any status or heartbeat) before the seat passes on. */
+  admitGraceSeconds: number;
   /** Origins allowed to call the API from a browser; `['*']` allows any. */
   corsOrigins: readonly string[];
   /** `iss` claim of admission tokens. */
@@ -27,6 +29,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   admitPerMinute: 60,
   waitingTtlSeconds: 600,
   sessionTtlSeconds: 1800,
+  admitGraceSeconds: 180,
   corsOrigins: ['*'],
   issuer: DEFAULT_ISSUER,
   admissionCookie: 'antichambre_admission',

@@ -1,7 +1,8 @@
 /** Turns store records into protocol v1 answers (TicketStatus, RoomStatus). */
 import type { RoomStatus, TicketStatus } from '../core/protocol.js';
 import { admissionRate, admittedPollAfterMs, estimateWait, waitingPollAfterMs } from './rooms.js';
-import type { RoomSnapshot, TicketResult } from './stores/store.js';
+import { HttpError } from './errors.js';
+import type { RoomSnapshot, Store, TicketResult } from './stores/store.js';
 import type { Tokens } from './tokens.js';
 
 export interface ViewContext {
@@ -68,4 +69,15 @@ export function roomStatus(room: RoomSnapshot, now: number): RoomStatus {
     admitPerMinute: settings.admitPerMinute,
     etaSeconds: immediate ? 0 : (estimateWait(room.waiting + 1, admissionRate(room, now))?.etaSeconds ?? null),
   };
+}
+
+/**
+ * The 410 for a ticket the store no longer has (its credential is genuine, so it existed): a distinct code
+ * when the pupil's turn came while away and the seat passed on, so the widget can say so.
+ */
+export async function ticketGone(store: Store, room: string, id: string, now: number): Promise<HttpError> {
+  if ((await store.endReason(room, id, now)) === 'admission-unclaimed') {
+    return new HttpError(410, 'admission-unclaimed', 'Your turn came while you were away and the seat passed to the next pupil. Join again.');
+  }
+  return new HttpError(410, 'ticket-expired', 'This place in line no longer exists. Join again.');
 }

@@ -61,7 +61,8 @@ test('releaseBeacon sends {"ticket"} as text/plain, and falls back to keepalive 
 
 test('HTTP errors become typed outcomes', async () => {
   const cases: Array<[Response, object]> = [
-    [json({ error: { code: 'ticket-expired', message: '' } }, { status: 410 }), { kind: 'expired', httpStatus: 410 }],
+    [json({ error: { code: 'ticket-expired', message: '' } }, { status: 410 }), { kind: 'expired', httpStatus: 410, serverCode: 'ticket-expired' }],
+    [json({ error: { code: 'admission-unclaimed', message: '' } }, { status: 410 }), { kind: 'expired', httpStatus: 410, serverCode: 'admission-unclaimed' }],
     [json({ error: { code: 'unauthorized', message: '' } }, { status: 401 }), { kind: 'unauthorized', httpStatus: 401 }],
     [json({ error: { code: 'ticket-not-found', message: '' } }, { status: 404 }), { kind: 'not-found', httpStatus: 404, serverCode: 'ticket-not-found' }],
     [new Response('<h1>Not Found</h1>', { status: 404 }), { kind: 'not-found', httpStatus: 404, serverCode: undefined }],

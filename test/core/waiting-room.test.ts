@@ -128,7 +128,8 @@ test('failures, malformed answers and throttling never lose the ticket', async (
   assert.equal(last().phase, 'reconnecting');
   assert.equal(last().code, 'network');
   assert.equal(last().status?.position, 5, 'last known position is still shown');
-  await clock.advance(120_000);
+  // From the second failure on, retries are throttled to one every 2.4–3 min (scheduler retry budget).
+  await clock.advance(720_000);
   const codes = snapshots.map((s) => s.code).filter(Boolean);
   assert.deepEqual(codes, ['network', 'invalid-response', 'server-error', 'throttled']);
   const throttled = snapshots.find((s) => s.code === 'throttled')!;
@@ -155,6 +156,7 @@ test('Retry-After is honoured: no request before it', async () => {
 
 for (const [outcome, code] of [
   [{ kind: 'expired', httpStatus: 410 }, 'ticket-expired'],
+  [{ kind: 'expired', httpStatus: 410, serverCode: 'admission-unclaimed' }, 'admission-unclaimed'],
   [{ kind: 'unauthorized', httpStatus: 401 }, 'credential-rejected'],
   [{ kind: 'not-found', httpStatus: 404, serverCode: 'ticket-not-found' }, 'ticket-not-found'],
   [ok(status({ state: 'released', position: null })), 'ticket-released'],

@@ -253,6 +253,21 @@ describe('the server ends the ticket', () => {
     expect(keys[0]).not.to.equal(keys[1]);
   });
 
+  it('410 admission-unclaimed: explains the turn came while away and offers a new place, in French and English', async () => {
+    const unclaimed = { status: 410, body: { error: { code: 'admission-unclaimed', message: 'gone' } } };
+    const { endpoint } = await faultEndpoint({ join: [joined({ pollAfterMs: 0 })], status: [unclaimed] });
+    const errorEvent = oneEvent(document, 'antichambre-error');
+    const el = await mount(endpoint);
+    await untilText(el, /Votre tour est arrivé pendant votre absence et la place est passée à l’élève suivant/, 5_000);
+    expect((await errorEvent).detail.code).to.equal('admission-unclaimed');
+    expect(el.shadowRoot!.querySelector('button')!.textContent).to.equal('Reprendre une place dans la file');
+    await expect(el).to.be.accessible();
+
+    const english = await faultEndpoint({ join: [joined({ pollAfterMs: 0 })], status: [unclaimed] });
+    const en = await mount(english.endpoint, uniqueRoom(), 'lang="en"');
+    await untilText(en, /Your turn came while you were away and the seat passed to the next pupil/, 5_000);
+  });
+
   it('401 (credential no longer accepted): says so and offers to rejoin', async () => {
     const { endpoint } = await faultEndpoint({
       join: [joined({ pollAfterMs: 0 })],
@@ -281,6 +296,24 @@ describe('admission after a wait', () => {
     expect(liveRegion(el)).to.equal('C’est votre tour ! Vous pouvez vous connecter.');
     expect(document.cookie).to.include(`antichambre_admission=${granted.token}`);
     await expect(el).to.be.accessible();
+  });
+
+  it('in a tab the pupil is not looking at, the title says it is their turn', async () => {
+    const { endpoint } = await faultEndpoint({
+      join: [joined({ pollAfterMs: 0 })],
+      status: [ok({ state: 'admitted', position: null, ahead: 0, admission: admission() })],
+    });
+    const title = document.title;
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    try {
+      const el = await mount(endpoint);
+      await oneEvent(el, 'antichambre-admitted');
+      await el.updateComplete;
+      expect(document.title).to.match(/^C’est votre tour/);
+    } finally {
+      delete (document as { hidden?: boolean }).hidden;
+      document.title = title;
+    }
   });
 
   it('with return-url: navigates unless the page cancels the admitted event', async () => {

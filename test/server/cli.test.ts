@@ -16,6 +16,7 @@ test('defaults, flags and environment combine into one configuration', () => {
   assert.equal(config.admitPerMinute, 30);
   assert.equal(config.waitingTtlSeconds, 600);
   assert.equal(config.sessionTtlSeconds, 1800);
+  assert.equal(config.admitGraceSeconds, 180);
   assert.deepEqual(config.corsOrigins, ['https://ent.example', 'https://b.example']);
   assert.equal(config.secret, 'a-long-enough-secret');
   assert.deepEqual(config.generated, { secret: false, adminToken: true, admissionKey: true });
@@ -30,6 +31,7 @@ test('each bad value is refused with a message naming it', () => {
     [['--capacity', 'lots'], {}, /--capacity must be a whole number, got "lots"/],
     [['--admit-per-minute', '0'], {}, /--admit-per-minute must be at least 1/],
     [['--waiting-ttl', '1.5'], {}, /--waiting-ttl/],
+    [['--admit-grace', '0'], {}, /--admit-grace must be at least 1/],
     [['--cors-origin', 'ent.example'], {}, /--cors-origin/],
     [['--colour'], {}, /Unknown option '--colour'/],
     [[], { PORT: 'http' }, /--port must be a whole number/],

@@ -1,7 +1,6 @@
 /** The surge simulator: a seed replays the same morning, and its plain output adds up. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SURGE_SCHEDULER_CONFIG } from '../../src/sim/policies.js';
 import { antichambreModel } from '../../src/sim/antichambre-model.js';
 import { naive1s } from '../../src/sim/peer-models.js';
 import { DEFAULT_SCENARIO, scaleScenario } from '../../src/sim/scenario.js';
@@ -9,7 +8,7 @@ import { simulate } from '../../src/sim/simulate.js';
 import { summarise } from '../../src/sim/summary.js';
 
 const small = scaleScenario(DEFAULT_SCENARIO, 1_000);
-const antichambre = antichambreModel(SURGE_SCHEDULER_CONFIG);
+const antichambre = antichambreModel();
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
 
 test('the same seed replays the same morning; another seed gives another', async () => {

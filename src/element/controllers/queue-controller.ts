@@ -5,7 +5,8 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AntichambreErrorCode } from '../../core/errors.js';
-import { WaitingRoom, type WaitingRoomSnapshot } from '../../core/waiting-room.js';
+import type { WaitingRoomSnapshot } from '../../core/waiting-room.js';
+import { createSharedWaitingRoom, type SharedWaitingRoom } from '../../core/shared-waiting-room.js';
 import type { WidgetConfig } from '../../core/widget-config.js';
 import { setAdmissionCookie } from '../admission-cookie.js';
 import { emit } from '../events.js';
@@ -19,7 +20,8 @@ export class QueueController implements ReactiveController {
   snapshot?: WaitingRoomSnapshot;
   /** When the current wait started (page clock), for the delayed "joining" message. */
   startedAt = 0;
-  private runner?: WaitingRoom;
+  /** One leader tab polls for all the tabs of the browser; this one may only show what it shares. */
+  private runner?: SharedWaitingRoom;
   private config?: WidgetConfig;
 
   constructor(
@@ -37,7 +39,7 @@ export class QueueController implements ReactiveController {
     this.config = config;
     this.snapshot = undefined;
     this.startedAt = Date.now();
-    this.runner = new WaitingRoom({ ...config, online: navigator.onLine, visible: !document.hidden, onChange: this.onChange });
+    this.runner = createSharedWaitingRoom({ ...config, online: navigator.onLine, visible: !document.hidden, onChange: this.onChange });
     this.runner.start();
   }
 

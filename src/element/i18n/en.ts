@@ -27,6 +27,7 @@ export const en: Messages = {
   expiredTitle: 'Your place in the line has expired',
   credentialRejected: 'The waiting service no longer recognises your ticket.',
   expired: 'The waiting service gave your place away (page closed or offline for too long).',
+  admissionUnclaimed: 'Your turn came while you were away and the seat passed to the next pupil.',
   rejoin: 'Take a new place in the line',
   configTitle: 'Waiting line misconfigured',
   badAttribute: (name) => `The "${name}" attribute is missing or invalid.`,

@@ -29,6 +29,8 @@ export const fr = {
   /** After 401: the server no longer recognises the ticket (e.g. its secret changed). */
   credentialRejected: 'Le service d’attente ne reconnaît plus votre ticket.',
   expired: 'Le service d’attente a libéré votre place (page fermée ou hors ligne trop longtemps).',
+  /** After 410 admission-unclaimed: admitted while away, not back within the server's admitGrace. */
+  admissionUnclaimed: 'Votre tour est arrivé pendant votre absence et la place est passée à l’élève suivant.',
   rejoin: 'Reprendre une place dans la file',
   configTitle: 'File d’attente mal configurée',
   badAttribute: (name: string) => `L’attribut « ${name} » est absent ou invalide.`,

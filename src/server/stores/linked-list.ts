@@ -30,6 +30,13 @@ export class LinkedList<T> {
     return node;
   }
 
+  /** Removes and returns the first value. */
+  shift(): T | undefined {
+    const head = this.head;
+    if (head) this.remove(head);
+    return head?.value;
+  }
+
   remove(node: ListNode<T>): void {
     if (node.prev) node.prev.next = node.next;
     else if (this.head === node) this.head = node.next;

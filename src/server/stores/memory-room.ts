@@ -6,14 +6,17 @@
  * - `ranks` counts the waiting tickets that joined before a given one, so positions stay exact when
  *   tickets in the middle of the line expire or leave;
  * - `preQueue` holds pupils who arrived before a scheduled opening; at opening they are shuffled
- *   (Fisher–Yates, O(n) once) and appended to the line, so arriving first before opening buys nothing.
+ *   (Fisher–Yates, O(n) once) and appended to the line, so arriving first before opening buys nothing;
+ * - `unclaimed` holds admitted tickets whose client has not asked since, in admission order, so an
+ *   admission not claimed within admitGrace ends at the front; `endedUnclaimed` remembers those ids
+ *   (in end order) for sessionTtl, so a pupil coming back late learns why the seat is gone.
  * This relies on `now` never going backwards, which the server's clock guarantees in practice.
  */
 import { RATE_WINDOW_MS, admissionsAllowed } from '../rooms.js';
 import { LinkedList, type ListNode } from './linked-list.js';
 import { RankIndex } from './rank-index.js';
 import { beforeOpening } from './settings-patch.js';
-import type { RoomSettings, RoomSnapshot, RoomTotals, StoreOptions, TicketRecord } from './store.js';
+import type { RoomSettings, RoomSnapshot, RoomTotals, StoreOptions, TicketEndReason, TicketRecord } from './store.js';
 
 interface Ticket {
   id: string;
@@ -28,6 +31,8 @@ interface Ticket {
   lineNode: ListNode<Ticket> | null;
   /** Node in `waitingBySeen` or `sessionsBySeen`. */
   seenNode: ListNode<Ticket> | null;
+  /** Node in `unclaimed` from admission until the pupil's client first asks. */
+  unclaimedNode: ListNode<Ticket> | null;
 }
 
 export class MemoryRoom {
@@ -37,6 +42,10 @@ export class MemoryRoom {
   private readonly preQueue = new LinkedList<Ticket>();
   private readonly waitingBySeen = new LinkedList<Ticket>();
   private readonly sessionsBySeen = new LinkedList<Ticket>();
+  private readonly unclaimed = new LinkedList<Ticket>();
+  /** Admissions that ended unclaimed, in end order (forgotten from the front), and their ids for lookup. */
+  private readonly endedUnclaimed = new LinkedList<{ id: string; endedAt: number }>();
+  private readonly endedUnclaimedIds = new Set<string>();
   private readonly ranks = new RankIndex();
   /** Admission times, oldest first; entries before `admissionsHead` are dropped lazily. */
   private admissions: number[] = [];
@@ -58,16 +67,18 @@ export class MemoryRoom {
     if (existing) {
       this.touch(existing, now);
       this.admit(now);
+      this.claim(existing);
       return { ticket: this.record(existing), created: false };
     }
     const prequeued = beforeOpening(this.settings, now);
     const seq = prequeued ? -1 : this.ranks.push();
-    const ticket: Ticket = { id, key, seq, prequeued, createdAt: now, lastSeen: now, admittedAt: null, lineNode: null, seenNode: null };
+    const ticket: Ticket = { id, key, seq, prequeued, createdAt: now, lastSeen: now, admittedAt: null, lineNode: null, seenNode: null, unclaimedNode: null };
     this.byId.set(id, ticket);
     this.byKey.set(key, ticket);
     ticket.lineNode = (prequeued ? this.preQueue : this.line).push(ticket);
     ticket.seenNode = this.waitingBySeen.push(ticket);
     this.admit(now);
+    this.claim(ticket); // admitted on the spot: the answer hands the admission over
     return { ticket: this.record(ticket), created: true };
   }
 
@@ -76,7 +87,13 @@ export class MemoryRoom {
     const ticket = this.byId.get(id);
     if (!ticket) return null;
     this.touch(ticket, now);
+    this.claim(ticket);
     return this.record(ticket);
+  }
+
+  endReason(id: string, now: number): TicketEndReason | null {
+    this.advance(now);
+    return this.endedUnclaimedIds.has(id) ? 'admission-unclaimed' : null;
   }
 
   release(id: string, now: number): void {
@@ -124,7 +141,15 @@ export class MemoryRoom {
     if (ticket.seenNode) this.seenList(ticket).moveToEnd(ticket.seenNode);
   }
 
+  /** The answer to the pupil's client says "admitted": the seat is now theirs until sessionTtl. */
+  private claim(ticket: Ticket): void {
+    if (ticket.unclaimedNode) this.unclaimed.remove(ticket.unclaimedNode);
+    ticket.unclaimedNode = null;
+  }
+
   private remove(ticket: Ticket): void {
+    if (ticket.unclaimedNode) this.unclaimed.remove(ticket.unclaimedNode);
+    ticket.unclaimedNode = null;
     this.byId.delete(ticket.id);
     if (this.byKey.get(ticket.key) === ticket) this.byKey.delete(ticket.key);
     this.leaveLine(ticket);
@@ -166,6 +191,17 @@ export class MemoryRoom {
   }
 
   private expireStale(now: number): void {
+    const grace = this.options.admitGraceMs;
+    for (let ticket = this.unclaimed.first(); ticket && ticket.admittedAt! + grace <= now; ticket = this.unclaimed.first()) {
+      this.remove(ticket);
+      this.totals.expiredSessions++;
+      this.endedUnclaimed.push({ id: ticket.id, endedAt: ticket.admittedAt! + grace });
+      this.endedUnclaimedIds.add(ticket.id);
+    }
+    for (let ended = this.endedUnclaimed.first(); ended && ended.endedAt + this.options.sessionTtlMs <= now; ended = this.endedUnclaimed.first()) {
+      this.endedUnclaimed.shift();
+      this.endedUnclaimedIds.delete(ended.id);
+    }
     for (const [seen, ttl, total] of [
       [this.waitingBySeen, this.options.waitingTtlMs, 'expiredWaiting'],
       [this.sessionsBySeen, this.options.sessionTtlMs, 'expiredSessions'],
@@ -187,6 +223,7 @@ export class MemoryRoom {
       ticket.admittedAt = now;
       ticket.lastSeen = now; // the session TTL starts at admission
       ticket.seenNode = this.sessionsBySeen.push(ticket);
+      ticket.unclaimedNode = this.unclaimed.push(ticket);
       this.admissions.push(now);
       this.totals.admitted++;
     }

@@ -7,7 +7,7 @@ import type { RoomConfig } from '../../core/protocol.js';
 import { STATS_WINDOW_MS } from '../rooms.js';
 import { MemoryRoom } from './memory-room.js';
 import { settingsPatch } from './settings-patch.js';
-import type { JoinResult, RoomSnapshot, Store, StoreOptions, TicketResult } from './store.js';
+import type { JoinResult, RoomSnapshot, Store, StoreOptions, TicketEndReason, TicketResult } from './store.js';
 
 export interface MemoryStoreOptions extends Partial<StoreOptions> {
   /** Makes ticket ids; 122 random bits by default (unguessable, URL-safe). */
@@ -20,6 +20,7 @@ export const DEFAULT_STORE_OPTIONS: StoreOptions = {
   defaults: { capacity: 100, admitPerMinute: 60, open: true },
   waitingTtlMs: 10 * 60_000,
   sessionTtlMs: 30 * 60_000,
+  admitGraceMs: 3 * 60_000,
   statsWindowMs: STATS_WINDOW_MS,
 };
 
@@ -47,6 +48,10 @@ export class MemoryStore implements Store {
     const state = this.rooms.get(room);
     const ticket = state?.status(id, now);
     return state && ticket ? { ticket, room: state.snapshot(now) } : null;
+  }
+
+  async endReason(room: string, id: string, now: number): Promise<TicketEndReason | null> {
+    return this.rooms.get(room)?.endReason(id, now) ?? null;
   }
 
   async release(room: string, id: string, now: number): Promise<void> {

@@ -15,6 +15,7 @@ export function redisStoreFromSettings(url: string, given: Partial<ServerSetting
     defaults: { capacity: settings.capacity, admitPerMinute: settings.admitPerMinute, open: true },
     waitingTtlMs: settings.waitingTtlSeconds * 1000,
     sessionTtlMs: settings.sessionTtlSeconds * 1000,
+    admitGraceMs: settings.admitGraceSeconds * 1000,
   });
 }
 

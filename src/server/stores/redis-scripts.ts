@@ -15,4 +15,5 @@ export const redisScripts = {
   release: script('release'),
   configure: script('configure'),
   advance: script('advance'),
+  ended: script('ended'),
 };

@@ -14,7 +14,7 @@ import { DEFAULT_PREFIX, roomKeys, roomsKey } from './redis-keys.js';
 import { parseRoom, parseTicket } from './redis-replies.js';
 import { redisScripts } from './redis-scripts.js';
 import { settingsPatch } from './settings-patch.js';
-import type { JoinResult, RoomSnapshot, Store, StoreOptions, TicketResult } from './store.js';
+import type { JoinResult, RoomSnapshot, Store, StoreOptions, TicketEndReason, TicketResult } from './store.js';
 
 /** What the store needs of a connection: scripts plus the room registry. ioredis `Redis` and `Cluster` fit. */
 export interface RedisClient extends ScriptClient {
@@ -77,6 +77,10 @@ export class RedisStore implements Store {
     return { ticket, room: snapshot };
   }
 
+  async endReason(room: string, id: string, now: number): Promise<TicketEndReason | null> {
+    return (await this.run('ended', room, now, [id])) === 1 ? 'admission-unclaimed' : null;
+  }
+
   async release(room: string, id: string, now: number): Promise<void> {
     await this.run('release', room, now, [id]);
   }
@@ -111,7 +115,7 @@ export class RedisStore implements Store {
   }
 
   private run(name: keyof typeof redisScripts, room: string, now: number, args: readonly string[]): Promise<unknown> {
-    const { defaults, waitingTtlMs, sessionTtlMs, statsWindowMs } = this.options;
+    const { defaults, waitingTtlMs, sessionTtlMs, statsWindowMs, admitGraceMs } = this.options;
     return redisScripts[name].run(this.client, roomKeys(this.prefix, room), [
       now,
       waitingTtlMs,
@@ -123,6 +127,7 @@ export class RedisStore implements Store {
       defaults.open ? 1 : 0,
       defaults.opensAt ?? '',
       this.audit ? 1 : 0,
+      admitGraceMs,
       ...args,
     ]);
   }

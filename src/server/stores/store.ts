@@ -27,6 +27,11 @@ export interface StoreOptions {
   waitingTtlMs: number;
   /** An admitted session not seen for this long frees its seat. */
   sessionTtlMs: number;
+  /**
+   * An admission nobody has claimed yet (the pupil's client has not asked since) ends this long after it
+   * was made, or at sessionTtl if sooner, and the seat passes on. See docs/protocol.md, "Admission grace".
+   */
+  admitGraceMs: number;
   /** How far back admissions are counted to measure the room's admission rate (ETA). */
   statsWindowMs: number;
 }
@@ -65,7 +70,7 @@ export interface RoomTotals {
   admitted: number;
   /** Waiting tickets that expired (pupils who gave up without leaving). */
   expiredWaiting: number;
-  /** Admitted sessions that expired (not seen for sessionTtl). */
+  /** Admitted sessions that expired (not seen for sessionTtl, or admissions not claimed within admitGrace). */
   expiredSessions: number;
   /** Tickets ended by a release (waiting or admitted). */
   released: number;
@@ -81,11 +86,19 @@ export interface JoinResult extends TicketResult {
   created: boolean;
 }
 
+/** Why a ticket the store no longer holds ended, when the store remembers (for sessionTtl after the end). */
+export type TicketEndReason = 'admission-unclaimed';
+
 export interface Store {
   /** Joins the line, or returns the live ticket this key already holds. Creates the room with defaults. */
   join(room: string, key: string, now: number): Promise<JoinResult>;
-  /** Reads a ticket and counts the call as a sign of life. null: unknown room or ticket gone. */
+  /**
+   * Reads a ticket and counts the call as a sign of life. An admitted ticket is thereby claimed (as by a
+   * join that returns it admitted). null: unknown room or ticket gone.
+   */
   status(room: string, id: string, now: number): Promise<TicketResult | null>;
+  /** Why a ticket that `status` reports gone ended; null when it simply expired, was released or is unknown. */
+  endReason(room: string, id: string, now: number): Promise<TicketEndReason | null>;
   /** Leaves the line or frees the seat. Idempotent: unknown tickets are ignored. */
   release(room: string, id: string, now: number): Promise<void>;
   /** Creates the room (defaults + patch) or changes it. `created` tells which. */

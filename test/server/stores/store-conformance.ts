@@ -213,6 +213,7 @@ export function storeConformance(label: string, make: MakeStore): void {
     assert.deepEqual(rooms.map((r) => [r.room, r.active, r.waiting]), [['college-a', 1, 0], ['ecole-c', 0, 0], ['lycee-b', 1, 1]]);
   });
 
+  describeAdmitGrace(it, store, joinMany);
   describePreQueue(it, store, joinMany, positions, states);
 }
 
@@ -270,5 +271,54 @@ function describePreQueue(
     const { room } = await s.configureRoom(ROOM, { opensAt: null }, T0 + 2 * SECOND);
     assert.deepEqual([room.settings.opensAt, room.active, room.waiting], [null, 2, 0]);
     assert.deepEqual(await states(s, ids, T0 + 2 * SECOND), ['admitted', 'admitted']);
+  });
+}
+
+/** A pupil admitted while away has admitGrace to come back (any status or join); then the seat passes on. */
+function describeAdmitGrace(it: It, store: (options?: ConformanceOptions) => Promise<Store>, joinMany: JoinMany): void {
+  const options = { defaults: settings({ capacity: 1 }), admitGraceMs: 3 * MINUTE, sessionTtlMs: 30 * MINUTE, waitingTtlMs: 60 * MINUTE };
+  const state = async (s: Store, id: string, now: number): Promise<string> => (await s.status(ROOM, id, now))?.ticket.state ?? 'gone';
+
+  it('an admission not claimed within admitGrace ends: the seat passes to the next pupil, and the store says why', async () => {
+    const s = await store(options);
+    const [inside, away, next] = await joinMany(s, 3);
+    await s.release(ROOM, inside!, T0 + MINUTE); // admits `away` while its pupil is not looking
+    assert.equal(await state(s, next!, T0 + 4 * MINUTE - 1), 'waiting', 'the seat is held for the whole grace');
+    const moved = await s.status(ROOM, next!, T0 + 4 * MINUTE);
+    assert.deepEqual([moved?.ticket.state, moved?.ticket.admittedAt], ['admitted', T0 + 4 * MINUTE]);
+    assert.equal(moved?.room.totals?.expiredSessions, 1);
+    assert.equal(await s.status(ROOM, away!, T0 + 4 * MINUTE + SECOND), null, 'coming back late finds the ticket gone');
+    assert.equal(await s.endReason(ROOM, away!, T0 + 4 * MINUTE + SECOND), 'admission-unclaimed');
+    assert.equal(await s.endReason(ROOM, inside!, T0 + 4 * MINUTE), null, 'a release is no unclaimed admission');
+    assert.equal(await s.endReason(ROOM, 'no-such-ticket-id', T0), null);
+    assert.equal(await s.endReason('never-seen-room', 'no-such-ticket-id', T0), null);
+    // Remembered for sessionTtl after the grace ended, then forgotten like any ended ticket.
+    assert.equal(await s.endReason(ROOM, away!, T0 + 34 * MINUTE - 1), 'admission-unclaimed');
+    assert.equal(await s.endReason(ROOM, away!, T0 + 34 * MINUTE), null);
+  });
+
+  it('a pupil who asks within admitGrace claims the seat and keeps it until sessionTtl', async () => {
+    const s = await store(options);
+    const [inside, back, next] = await joinMany(s, 3);
+    await s.release(ROOM, inside!, T0 + MINUTE);
+    assert.equal(await state(s, back!, T0 + 4 * MINUTE - 1), 'admitted', 'claimed 1 ms before the grace ends');
+    assert.equal(await state(s, next!, T0 + 20 * MINUTE), 'waiting', 'a claimed seat outlives the grace');
+    assert.equal(await state(s, next!, T0 + 34 * MINUTE - 2), 'waiting');
+    assert.equal(await state(s, next!, T0 + 34 * MINUTE - 1), 'admitted', 'sessionTtl after the last sign of life');
+    assert.equal(await s.endReason(ROOM, back!, T0 + 34 * MINUTE), null, 'a claimed session that expires is no unclaimed admission');
+  });
+
+  it('an admission handed over by a join answer is claimed: on arrival, or joining again with the same key', async () => {
+    const s = await store(options);
+    const first = (await s.join(ROOM, newKey(), T0)).ticket;
+    const key = newKey();
+    const second = (await s.join(ROOM, key, T0)).ticket;
+    const third = (await s.join(ROOM, newKey(), T0)).ticket;
+    assert.equal(first.state, 'admitted');
+    assert.equal(await state(s, third.id, T0 + 10 * MINUTE), 'waiting', 'admitted on arrival: the seat is claimed');
+    await s.release(ROOM, first.id, T0 + 10 * MINUTE);
+    const again = await s.join(ROOM, key, T0 + 11 * MINUTE);
+    assert.deepEqual([again.created, again.ticket.id, again.ticket.state], [false, second.id, 'admitted']);
+    assert.equal(await state(s, third.id, T0 + 20 * MINUTE), 'waiting', 'claimed by the second join');
   });
 }

@@ -2,17 +2,17 @@
 local room, room_created = load_room(true)
 local fields = { 'capacity', 'admitPerMinute', 'open' }
 for i, field in ipairs(fields) do
-  if ARGV[10 + i] ~= '' then
-    room[field] = tonumber(ARGV[10 + i])
+  if ARGV[11 + i] ~= '' then
+    room[field] = tonumber(ARGV[11 + i])
     redis.call('HSET', K_ROOM, field, room[field])
   end
 end
-if ARGV[14] == 'null' then
+if ARGV[15] == 'null' then
   room.opensAt = nil
   redis.call('HSET', K_ROOM, 'opensAt', '')
-elseif ARGV[14] ~= '' then
-  room.opensAt = tonumber(ARGV[14])
-  redis.call('HSET', K_ROOM, 'opensAt', ARGV[14])
+elseif ARGV[15] ~= '' then
+  room.opensAt = tonumber(ARGV[15])
+  redis.call('HSET', K_ROOM, 'opensAt', ARGV[15])
 end
 expire()
 admit(room)

@@ -4,7 +4,7 @@
 -- pre-queue. Drawing at join instead of shuffling at opening gives the same uniform order (i.i.d.
 -- keys sort into a uniform permutation) and costs nothing at 8:00, when Redis is busiest; the draw
 -- stays secret until then (ticket_reply hides it). Ties sort by id, itself random.
-local key, new_id, draw = ARGV[11], ARGV[12], tonumber(ARGV[13])
+local key, new_id, draw = ARGV[12], ARGV[13], tonumber(ARGV[14])
 local room, room_created = load_room(true)
 expire()
 local id = redis.call('HGET', K_KEYS, key)
@@ -28,4 +28,5 @@ else
   created = true
 end
 admit(room)
+claim(id) -- admitted now or earlier: this answer hands the admission over
 return ticket_reply(room, id, created, room_created)

@@ -5,15 +5,20 @@
 --
 -- KEYS: 1 room settings and counters (hash), 2 line (zset id -> join seq), 3 waiting by last seen
 -- (zset id -> ms), 4 sessions by last seen (zset id -> ms), 5 tickets (hash id -> "key|createdAt|
--- admittedAt"), 6 join keys (hash key -> id), 7 admissions (zset id -> ms), 8 audit log (list).
+-- admittedAt"), 6 join keys (hash key -> id), 7 admissions (zset id -> ms), 8 audit log (list),
+-- 9 admissions not claimed yet (zset id -> admitted at, ms; these are in 4 too), 10 admissions that
+-- ended unclaimed (zset id -> ended at, ms; kept for the session TTL).
 -- ARGV: 1 now, 2 waiting TTL, 3 session TTL, 4 stats window, 5 rate window (ms), 6-9 defaults of a
--- new room (capacity, admitPerMinute, open 1/0, opensAt ms or ''), 10 audit 1/0; the rest per script.
+-- new room (capacity, admitPerMinute, open 1/0, opensAt ms or ''), 10 audit 1/0, 11 admit grace (ms);
+-- the rest per script.
 local K_ROOM, K_LINE, K_WSEEN, K_SSEEN = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local K_TICKETS, K_KEYS, K_ADMITS, K_AUDIT = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local K_UNCLAIMED, K_ENDED_UNCLAIMED = KEYS[9], KEYS[10]
 local now = tonumber(ARGV[1])
 local WAITING_TTL, SESSION_TTL = tonumber(ARGV[2]), tonumber(ARGV[3])
 local STATS_WINDOW, RATE_WINDOW = tonumber(ARGV[4]), tonumber(ARGV[5])
 local AUDIT = ARGV[10] == '1'
+local ADMIT_GRACE = tonumber(ARGV[11])
 
 -- Reads the room, creating it with the defaults when asked. Instances' clocks differ by a few ms:
 -- the room keeps the latest `now` it saw and never goes back, so a ticket cannot expire and then
@@ -56,10 +61,25 @@ local function remove_ticket(id)
   redis.call('ZREM', K_LINE, id)
   redis.call('ZREM', K_WSEEN, id)
   redis.call('ZREM', K_SSEEN, id)
+  redis.call('ZREM', K_UNCLAIMED, id)
 end
 
--- Tickets not seen for their TTL: the stalest come first, so this reads only what it removes.
+-- The answer to the pupil's client says "admitted": the seat is now theirs until the session TTL.
+-- A no-op for a waiting ticket, which is never in K_UNCLAIMED.
+local function claim(id)
+  redis.call('ZREM', K_UNCLAIMED, id)
+end
+
+-- Admissions not claimed within the grace end first, and are remembered for the session TTL; then
+-- tickets not seen for their TTL: the stalest come first, so this reads only what it removes.
 local function expire()
+  local unclaimed = redis.call('ZRANGEBYSCORE', K_UNCLAIMED, '-inf', now - ADMIT_GRACE, 'WITHSCORES')
+  for i = 1, #unclaimed, 2 do
+    remove_ticket(unclaimed[i])
+    redis.call('ZADD', K_ENDED_UNCLAIMED, tonumber(unclaimed[i + 1]) + ADMIT_GRACE, unclaimed[i])
+  end
+  if #unclaimed > 0 then redis.call('HINCRBY', K_ROOM, 'expiredSessions', #unclaimed / 2) end
+  redis.call('ZREMRANGEBYSCORE', K_ENDED_UNCLAIMED, '-inf', now - SESSION_TTL)
   for _, set in ipairs({ { K_WSEEN, WAITING_TTL, 'expiredWaiting' }, { K_SSEEN, SESSION_TTL, 'expiredSessions' } }) do
     local stale = redis.call('ZRANGEBYSCORE', set[1], '-inf', now - set[2])
     for _, id in ipairs(stale) do remove_ticket(id) end
@@ -84,6 +104,7 @@ local function admit(room)
     redis.call('ZREM', K_LINE, id)
     redis.call('ZREM', K_WSEEN, id)
     redis.call('ZADD', K_SSEEN, now, id) -- the session TTL starts at admission
+    redis.call('ZADD', K_UNCLAIMED, now, id)
     redis.call('ZADD', K_ADMITS, now, id)
     active = active + 1
     if AUDIT then redis.call('RPUSH', K_AUDIT, front[i + 1] .. ' ' .. id .. ' ' .. active .. ' ' .. now) end

@@ -1,0 +1,60 @@
+/**
+ * Counts, server-side, the queue requests of each room: wraps the app's `fetch` (startServer hands
+ * `app.fetch` to the HTTP server after `extend` runs), so every request that reaches the server is seen
+ * before routing. Also gives each browser context its own room, by rewriting the example ENT page.
+ */
+import type { Hono } from 'hono';
+import type { BrowserContext, Page } from 'playwright-core';
+
+export interface RoomCounts {
+  joins: number;
+  statuses: number;
+}
+
+export class RequestCounter {
+  private counts = new Map<string, RoomCounts>();
+
+  /** Pass as (part of) startServer's `extend`. */
+  readonly install = (app: Hono): void => {
+    const inner = app.fetch;
+    app.fetch = (request, ...rest) => {
+      const match = /\/rooms\/([^/]+)\/tickets(\/[^/]+)?$/.exec(new URL(request.url).pathname);
+      if (match) {
+        const counts = this.of(decodeURIComponent(match[1]!));
+        if (request.method === 'POST' && !match[2]) counts.joins += 1;
+        if (request.method === 'GET' && match[2]) counts.statuses += 1;
+      }
+      return inner(request, ...rest);
+    };
+  };
+
+  of(room: string): RoomCounts {
+    let counts = this.counts.get(room);
+    if (!counts) this.counts.set(room, (counts = { joins: 0, statuses: 0 }));
+    return counts;
+  }
+}
+
+/** The example ENT's login page, served to this context with another room (one room per context). */
+export async function useRoom(context: BrowserContext, room: string): Promise<void> {
+  await context.route('**/example-ent/', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace(/room="[^"]*"/, `room="${room}"`);
+    await route.fulfill({ response, body });
+  });
+}
+
+/** Opens `count` tabs of the login page at once and waits until each shows a place in line. */
+export async function openTabs(context: BrowserContext, origin: string, count: number): Promise<Page[]> {
+  const pages = await Promise.all(Array.from({ length: count }, () => context.newPage()));
+  await Promise.all(pages.map((page) => page.goto(`${origin}/example-ent/`)));
+  await Promise.all(pages.map((page) => waitInLine(page)));
+  return pages;
+}
+
+export const waitInLine = (page: Page) => page.locator('antichambre-queue').getByText(/Vous êtes .*\d/).waitFor({ timeout: 20_000 });
+
+/** The ticket the widget of this tab shows (its public `ticketId` property). */
+export const ticketIdOf = (page: Page) => page.locator('antichambre-queue').evaluate((el) => (el as HTMLElement & { ticketId?: string }).ticketId);
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
