@@ -3,6 +3,7 @@
 //   node --import tsx node_modules/@web/test-runner/dist/bin.js --config web-test-runner.config.mjs
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { CHROME_ARGS } from './test/e2e/browser.ts';
 import { faultMiddleware, testServersPlugin } from './test/element/support/test-servers-plugin.ts';
 
 /** Filled in when the servers start; read by every test page through window.__ANTICHAMBRE_TEST__. */
@@ -18,15 +19,7 @@ export default {
     chromeLauncher({
       launchOptions: {
         executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-        args: [
-          '--headless=new',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: CHROME_ARGS,
       },
     }),
   ],

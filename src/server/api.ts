@@ -24,6 +24,20 @@ export function createApi(deps: ApiDeps): Hono {
   const api = new Hono();
   const view = (now: number): ViewContext => ({ tokens, now, sessionTtlMs: deps.sessionTtlMs });
 
+  /** Status and heartbeat: a verified credential, and a sign of life for the ticket in the store. */
+  async function liveTicket(c: Context) {
+    const room = roomParam(c);
+    const id = ticketIdParam(c);
+    const credential = bearer(c);
+    if (credential === null) throw new HttpError(401, 'unauthorized', 'Send the ticket credential as Authorization: Bearer.');
+    verifyCredential(tokens, credential, room, id);
+    const now = deps.now();
+    const result = await store.status(room, id, now);
+    // The credential is genuine, so this ticket existed: it has expired, was released or went unclaimed.
+    if (result === null) throw await ticketGone(store, room, id, now);
+    return { result, now };
+  }
+
   api.post('/rooms/:room/tickets', async (c) => {
     const room = roomParam(c);
     const { key } = parseJson(await bodyText(c), JoinRequestSchema);
@@ -38,15 +52,7 @@ export function createApi(deps: ApiDeps): Hono {
   });
 
   api.get('/rooms/:room/tickets/:id', async (c) => {
-    const room = roomParam(c);
-    const id = ticketIdParam(c);
-    const credential = bearer(c);
-    if (credential === null) throw new HttpError(401, 'unauthorized', 'Send the ticket credential as Authorization: Bearer.');
-    verifyCredential(tokens, credential, room, id);
-    const now = deps.now();
-    const result = await store.status(room, id, now);
-    // The credential is genuine, so this ticket existed: it has expired or was released.
-    if (result === null) throw await ticketGone(store, room, id, now);
+    const { result, now } = await liveTicket(c);
     return c.json(await ticketStatus(result, view(now)));
   });
 
@@ -62,14 +68,7 @@ export function createApi(deps: ApiDeps): Hono {
   // A sign of life from an admitted session whose pupil is still active (session mode). The store's
   // status operation already counts as one, so this is a status without the body.
   api.post('/rooms/:room/tickets/:id/heartbeat', async (c) => {
-    const room = roomParam(c);
-    const id = ticketIdParam(c);
-    const credential = bearer(c);
-    if (credential === null) throw new HttpError(401, 'unauthorized', 'Send the ticket credential as Authorization: Bearer.');
-    verifyCredential(tokens, credential, room, id);
-    const now = deps.now();
-    const result = await store.status(room, id, now);
-    if (result === null) throw await ticketGone(store, room, id, now);
+    await liveTicket(c);
     return c.body(null, 204);
   });
 
