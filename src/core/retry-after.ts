@@ -7,7 +7,8 @@
 
 /**
  * Five minutes. The reference server forgets a waiting pupil not seen for 10 min (waitingTtlSeconds 600):
- * the clamped wait plus the scheduler's 20 % jitter (6 min) plus a retry at the 60-s cap stays under it.
+ * the clamped wait plus the scheduler's 20 % jitter (6 min) plus one throttled retry (at most 3 min) stays
+ * under it.
  */
 export const MAX_RETRY_AFTER_MS = 5 * 60 * 1000;
 

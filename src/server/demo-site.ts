@@ -19,7 +19,6 @@ const files: Record<string, { path: string; type: string }> = {
   // What the example ENT's service worker shows when its login page does not load (docs/service-worker.md).
   '/example-ent/waiting': { path: 'demo/example-ent/waiting.html', type: 'text/html; charset=utf-8' },
   '/demo.css': { path: 'demo/demo.css', type: 'text/css; charset=utf-8' },
-  '/antichambre.js': { path: 'dist/antichambre.js', type: 'text/javascript; charset=utf-8' },
 };
 
 export interface DemoSiteOptions {
@@ -43,12 +42,12 @@ export function mountDemoSite(app: Hono, options: DemoSiteOptions): DemoCrowd | 
         const body = await readFile(root + file.path);
         return c.body(body, 200, { 'content-type': file.type, 'cache-control': 'no-cache' });
       } catch {
-        const hint = route === '/antichambre.js' ? ' Run `npm run build` first.' : '';
-        return c.text(`${file.path} is missing.${hint}`, 503);
+        return c.text(`${file.path} is missing.`, 503);
       }
     });
   }
-  // The chunks antichambre.js imports on demand (session mode…) sit next to it, as on an ENT's server.
+  // The widget (antichambre.js), the chunks it imports on demand and the worker sit side by side, as on an
+  // ENT's server.
   app.get('/:chunk{[a-z][a-z0-9-]*\\.js}', async (c) => {
     try {
       const body = await readFile(`${root}dist/${c.req.param('chunk')}`);
