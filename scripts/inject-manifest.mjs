@@ -5,8 +5,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
 const worker = 'dist/antichambre-sw.js';
-// What the waiting page needs offline: the widget, its French/English texts and the on-demand parsers.
-// Not the session chunk (pages after login) nor the worker's own registration chunk.
+// What the waiting page needs offline: the widget, its French/English texts, the on-demand parsers, the
+// "your turn" notification chunk and the waiting page's helper (antichambre-waiting.js). Not the session
+// chunk (pages after login) nor the worker's own registration chunk.
 const skip = /^antichambre-(sw|session|register-worker)\.js$/;
 const files = readdirSync('dist').filter((f) => /^antichambre[\w-]*\.js$/.test(f) && !skip.test(f)).sort();
 const manifest = files.map((f) => ({ url: `/${f}`, revision: createHash('sha256').update(readFileSync(`dist/${f}`)).digest('hex').slice(0, 16) }));

@@ -23,13 +23,14 @@ const missing = [
   ...(chrome ? [] : ['chromium']),
   ...(findOnPath('redis-server') ? [] : ['redis-server']),
   ...(findOnPath('nginx') || existsSync('/usr/sbin/nginx') ? [] : ['nginx']),
+  ...(findOnPath('caddy') ? [] : ['caddy']),
 ];
-// Redis and nginx tests skip loudly without their server (and fail under CI); Chrome is needed by all.
+// Redis, nginx and Caddy tests skip loudly without their server (and fail under CI); Chrome is needed by all.
 if (missing.length && installFromDebian(missing)) chrome = findChrome();
 if (!chrome) {
   console.error(
     'npm test needs Chrome or Chromium for the browser tests, and none was found.\n' +
-      '  Debian/Ubuntu: sudo apt-get install -y chromium redis-server\n' +
+      '  Debian/Ubuntu: sudo apt-get install -y chromium redis-server nginx caddy\n' +
       '  Elsewhere: install Chrome or Chromium and set CHROME_PATH=/path/to/chrome',
   );
   process.exit(1);
@@ -56,5 +57,5 @@ run('element in Chromium', process.execPath, [
   '--config',
   'web-test-runner.config.mjs',
 ], env);
-const nodeTests = [...testFiles('test/core'), ...testFiles('test/sw'), ...testFiles('test/server'), ...testFiles('test/sim'), ...testFiles('test/nginx'), ...testFiles('test/e2e')];
+const nodeTests = [...testFiles('test/core'), ...testFiles('test/sw'), ...testFiles('test/server'), ...testFiles('test/sim'), ...testFiles('test/nginx'), ...testFiles('test/demo'), ...testFiles('test/e2e')];
 run('core, server and end-to-end', process.execPath, ['--import', 'tsx', '--test', ...nodeTests], env);

@@ -14,7 +14,6 @@ import { styles } from './antichambre-queue.styles.js';
 const JOINING_QUIET_MS = 1000;
 /** Screen readers hear position changes at most this often. */
 const ANNOUNCE_EVERY_MS = 60_000;
-const CONFIG_PROPERTIES = ['endpoint', 'room', 'returnUrl', 'admissionCookie', 'whenUnreachable'] as const;
 
 /**
  * A virtual waiting room for a login page: the pupil waits in line, then the login form appears.
@@ -30,7 +29,7 @@ const CONFIG_PROPERTIES = ['endpoint', 'room', 'returnUrl', 'admissionCookie', '
  * @csspart position - The pupil's position number.
  * @csspart progress - The progress bar (role="progressbar").
  * @csspart progress-indicator - The filled part of the progress bar.
- * @csspart button - The "take a new place" button.
+ * @csspart button - The buttons: "take a new place", and "notify me when it is my turn" (offered while waiting where the browser has notifications; permission is asked only on its click).
  *
  * @cssproperty --antichambre-accent - Progress bar, button, link and focus colour (default #0b5cad).
  * @cssproperty --antichambre-color - Panel text colour.
@@ -75,6 +74,8 @@ export class AntichambreQueue extends LitElement {
   private sawLine = false;
   private announcement = '';
   private announced = { at: -Infinity, position: 0 };
+  /** The lazy turn-notice chunk's button or message, shown in the waiting panel. */
+  declare turnNotice?: TemplateResult | typeof nothing;
 
   /** The current ticket id, once known. */
   get ticketId(): string | undefined {
@@ -98,11 +99,19 @@ export class AntichambreQueue extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.hasUpdated || CONFIG_PROPERTIES.some((name) => changed.has(name))) this.configure();
+    // Every reactive property is configuration (lang too: configure() then finds the same config and
+    // keeps the wait running); plain requestUpdate() calls change none.
+    if (!this.hasUpdated || changed.size) this.configure();
     const snap = this.queue.snapshot;
     const phase = snap?.phase ?? 'joining';
     this.ticker.running = !this.configError && (phase === 'joining' || phase === 'reconnecting' || phase === 'error');
     if (phase !== 'admitted' && phase !== 'unreachable-open' && (phase !== 'joining' || this.joiningVisible())) this.sawLine = true;
+    // "Me prévenir quand c'est mon tour": a chunk only a waiting pupil downloads, where notifications exist.
+    if (phase === 'waiting' && self.Notification && !this.turnNotice) {
+      this.turnNotice = nothing;
+      // A chunk that fails to load (offline, a deploy in between) only means no offer: the wait goes on.
+      import('./turn-notice/turn-notice.js').then((m) => m.offerTurnNotice(this), () => {});
+    }
     this.updateAnnouncement(snap);
   }
 
@@ -141,7 +150,8 @@ export class AntichambreQueue extends LitElement {
   /** What the pupil is told for an error code (also the `message` of `antichambre-error`). */
   private describe(code: AntichambreErrorCode, hasTicket = false): string {
     const t = this.messages();
-    if (/^(bad|missing)-/.test(code)) return t.badAttribute(code.replace(/^(bad|missing)-/, ''));
+    const attribute = code.replace(/^(bad|missing)-/, '');
+    if (attribute !== code) return t.badAttribute(attribute);
     if (code === 'credential-rejected') return t.credentialRejected;
     if (code === 'admission-unclaimed') return t.admissionUnclaimed;
     if (code.startsWith('ticket-')) return t.expired;
@@ -206,6 +216,6 @@ export class AntichambreQueue extends LitElement {
     return html`<div part="panel" class="panel"><p class="title">${t.waitingTitle}</p>${notice}<p class="muted">${t.waitingIntro}</p>
 <p>${t.position} <strong part="position" class="position">${position}</strong></p><p>${t.ahead(status.ahead)}</p><p>${t.eta(etaRange(status))}</p>
 <div part="progress" role="progressbar" aria-label=${t.progress} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${progress} aria-valuetext="${progress} %"><div part="progress-indicator" style="width:${progress}%"></div></div>
-<p class="muted">${t.keepOpen}</p><p class="muted">${t.updatedAt(time)}</p></div>`;
+<p class="muted">${t.keepOpen}</p>${this.turnNotice}<p class="muted">${t.updatedAt(time)}</p></div>`;
   }
 }

@@ -27,4 +27,4 @@ declare global {
 if (document.querySelector('antichambre-session')) import('./session/antichambre-session.js');
 // The service worker too, only where the ENT asks for it (service-worker="/antichambre-sw.js?…").
 const withWorker = document.querySelector('antichambre-queue[service-worker]');
-if (withWorker) import('../sw/register-worker.js').then((m) => m.registerWorker(withWorker.getAttribute('service-worker')!));
+if (withWorker) import('../sw/register-worker.js').then((m) => m.registerWorker(withWorker));

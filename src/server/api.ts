@@ -13,6 +13,8 @@ export interface ApiDeps {
   tokens: Tokens;
   now: () => number;
   sessionTtlMs: number;
+  /** How long an admission waits to be claimed (rooms.ts `graceSafePollMaxMs` paces far pupils by it). */
+  admitGraceMs: number;
   /** Joins per client; status, heartbeat and release carry a credential and are paced by the server. */
   joinLimiter: RateLimiter;
   /** The client a request counts against (see client-address.ts). */
@@ -22,7 +24,7 @@ export interface ApiDeps {
 export function createApi(deps: ApiDeps): Hono {
   const { store, tokens } = deps;
   const api = new Hono();
-  const view = (now: number): ViewContext => ({ tokens, now, sessionTtlMs: deps.sessionTtlMs });
+  const view = (now: number): ViewContext => ({ tokens, now, sessionTtlMs: deps.sessionTtlMs, admitGraceMs: deps.admitGraceMs });
 
   /** Status and heartbeat: a verified credential, and a sign of life for the ticket in the store. */
   async function liveTicket(c: Context) {

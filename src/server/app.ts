@@ -10,14 +10,15 @@ import { AdmissionKey } from './admission-key.js';
 import { createAdmissionRoutes } from './admission-routes.js';
 import { createApi } from './api.js';
 import { clientAddress } from './client-address.js';
-import { HttpError, errorBody } from './errors.js';
-import { bodyLimitMiddleware, corsMiddleware } from './http-middleware.js';
+import { HttpError, INTERNAL_ERROR_MESSAGE, errorBody } from './errors.js';
+import { bodyLimitMiddleware, corsHeaderList, corsMiddleware, type CorsOptions } from './http-middleware.js';
 import { MemoryRateLimiter } from './memory-rate-limiter.js';
 import { Metrics } from './metrics.js';
 import { unlimited, type RateLimiter } from './rate-limit.js';
 import { DEFAULT_SETTINGS, type ServerSettings } from './settings.js';
 import { memoryStoreFromSettings } from './stores/memory-from-settings.js';
 import type { Store } from './stores/store.js';
+import { statusFastPath, type NodeFastPath } from './status-fast-path.js';
 import { Tokens } from './tokens.js';
 
 export const API_PATH = '/api/v1';
@@ -45,7 +46,17 @@ export interface AppOptions extends Partial<ServerSettings> {
   isDraining?: () => boolean;
 }
 
+/** The Hono app (every route), and the fast path the HTTP server tries first for status polls. */
+export interface ServerApp {
+  app: Hono;
+  fastPath: NodeFastPath;
+}
+
 export function createApp(options: AppOptions): Hono {
+  return createServerApp(options).app;
+}
+
+export function createServerApp(options: AppOptions): ServerApp {
   const settings: ServerSettings = { ...DEFAULT_SETTINGS, ...definedOnly(options) };
   const sessionTtlMs = settings.sessionTtlSeconds * 1000;
   const now = options.now ?? Date.now;
@@ -57,29 +68,29 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
 
   app.use('*', metrics.middleware());
-  app.use(
-    '*',
-    corsMiddleware({
-      origins: settings.corsOrigins,
-      allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type'],
-      exposeHeaders: ['Retry-After'],
-      maxAge: 600,
-    }),
-  );
+  const corsOptions: CorsOptions = {
+    origins: settings.corsOrigins,
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type'],
+    exposeHeaders: ['Retry-After'],
+    maxAge: 600,
+  };
+  app.use('*', corsMiddleware(corsOptions));
   app.use(
     `${API_PATH}/*`,
     bodyLimitMiddleware(MAX_BODY_BYTES, () => {
       throw new HttpError(413, 'payload-too-large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
     }),
   );
+  const tokens = new Tokens(options.secret, settings.issuer, admissionKey);
   app.route(
     API_PATH,
     createApi({
       store,
-      tokens: new Tokens(options.secret, settings.issuer, admissionKey),
+      tokens,
       now,
       sessionTtlMs,
+      admitGraceMs: settings.admitGraceSeconds * 1000,
       joinLimiter,
       clientOf: (c) => clientAddress(c, settings.trustProxy),
     }),
@@ -112,9 +123,20 @@ export function createApp(options: AppOptions): Hono {
       return c.json(errorBody('bad-request', error.message || 'Bad request.'), error.status);
     }
     logError(error);
-    return c.json(errorBody('internal', 'Something went wrong on the queue server. Your place is kept; try again.'), 500);
+    return c.json(errorBody('internal', INTERNAL_ERROR_MESSAGE), 500);
   });
-  return app;
+  const fastPath = statusFastPath({
+    apiPath: API_PATH,
+    store,
+    tokens,
+    now,
+    sessionTtlMs,
+    admitGraceMs: settings.admitGraceSeconds * 1000,
+    metrics,
+    corsHeaders: corsHeaderList(corsOptions),
+    logError,
+  });
+  return { app, fastPath };
 }
 
 function defaultJoinLimiter(perMinute: number): RateLimiter {

@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { API_PATH } from './app.js';
 import { ConfigError, USAGE, parseConfig } from './config.js';
+import { DemoOutages } from './demo-outage.js';
 import { mountDemoSite } from './demo-site.js';
 import { startServer, type RunningServer } from './serve.js';
 
@@ -36,12 +37,15 @@ export async function runCli(
   }
 
   const { demo, generated, ...options } = config;
+  // The teachers' page's "server down for 30 s" button answers browsers from in front of the app.
+  const outages = demo ? new DemoOutages(API_PATH) : undefined;
   let server: RunningServer;
   try {
     server = await startServer({
       ...options,
       processMetrics: true,
-      extend: demo ? (app) => void mountDemoSite(app, { apiPath: API_PATH, adminToken: options.adminToken }) : undefined,
+      intercept: outages?.intercept,
+      extend: demo ? (app) => void mountDemoSite(app, { apiPath: API_PATH, adminToken: options.adminToken, outages, trustProxy: options.trustProxy }) : undefined,
     });
   } catch (error) {
     // EADDRINUSE, EACCES…: the operator's problem to fix, stated in one line.

@@ -26,3 +26,6 @@ export class HttpError extends Error {
 export function errorBody(code: ErrorCode, message: string): ErrorBody {
   return { error: { code, message } };
 }
+
+/** What a client is told of an unexpected error (the error itself goes to the log). */
+export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on the queue server. Your place is kept; try again.';

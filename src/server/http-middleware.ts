@@ -38,12 +38,35 @@ export function nodeResponse(c: Context): ServerResponse | undefined {
   return outgoing !== undefined && typeof outgoing.setHeader === 'function' && !outgoing.headersSent ? outgoing : undefined;
 }
 
+/**
+ * The CORS headers of a non-preflight answer, the same as Hono's cors() would set, as a flat
+ * `[name, value, name, value…]` list (what Node's `writeHead` takes as raw headers). `origin` is the
+ * request's Origin header. The lists are made once: nothing is allocated per request.
+ */
+export function corsHeaderList(options: CorsOptions): (origin: string | undefined) => readonly string[] {
+  const expose = options.exposeHeaders.length > 0 ? ['access-control-expose-headers', options.exposeHeaders.join(',')] : [];
+  if (options.origins.includes('*')) {
+    const any = ['access-control-allow-origin', '*', ...expose];
+    return () => any;
+  }
+  const refused = ['vary', 'Origin', ...expose];
+  const allowed = new Map(options.origins.map((origin) => [origin, ['access-control-allow-origin', origin, 'vary', 'Origin', ...expose]]));
+  return (origin) => (origin === undefined ? undefined : allowed.get(origin)) ?? refused;
+}
+
+/** Sets the CORS headers of a non-preflight answer on Node's response (see corsHeaderList). */
+export function corsHeaderSetter(options: CorsOptions): (outgoing: ServerResponse, origin: string | undefined) => void {
+  const list = corsHeaderList(options);
+  return (outgoing, origin) => {
+    const headers = list(origin);
+    for (let i = 0; i < headers.length; i += 2) outgoing.setHeader(headers[i]!, headers[i + 1]!);
+  };
+}
+
 export function corsMiddleware(options: CorsOptions): MiddlewareHandler {
-  const anyOrigin = options.origins.includes('*');
-  const allowed = new Set(options.origins);
-  const exposeHeaders = options.exposeHeaders.length > 0 ? options.exposeHeaders.join(',') : undefined;
+  const setCors = corsHeaderSetter(options);
   const hono = cors({
-    origin: anyOrigin ? '*' : [...options.origins],
+    origin: options.origins.includes('*') ? '*' : [...options.origins],
     allowMethods: options.allowMethods,
     allowHeaders: options.allowHeaders,
     exposeHeaders: options.exposeHeaders,
@@ -52,15 +75,7 @@ export function corsMiddleware(options: CorsOptions): MiddlewareHandler {
   return async function corsHeaders(c, next) {
     const outgoing = c.req.method === 'OPTIONS' ? undefined : nodeResponse(c);
     if (outgoing === undefined) return hono(c, next);
-    // The same headers as Hono's cors() on a non-preflight request.
-    if (anyOrigin) {
-      outgoing.setHeader('access-control-allow-origin', '*');
-    } else {
-      const origin = c.req.header('origin') ?? '';
-      if (allowed.has(origin)) outgoing.setHeader('access-control-allow-origin', origin);
-      outgoing.setHeader('vary', 'Origin');
-    }
-    if (exposeHeaders !== undefined) outgoing.setHeader('access-control-expose-headers', exposeHeaders);
+    setCors(outgoing, c.req.header('origin'));
     await next();
   };
 }

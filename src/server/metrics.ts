@@ -12,7 +12,8 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestMetrics } from './request-metrics.js';
 import type { Store } from './stores/store.js';
 
 export interface MetricsOptions {
@@ -24,19 +25,16 @@ export interface MetricsOptions {
 
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({
-    name: 'antichambre_http_requests_total',
-    help: 'HTTP requests served by this instance, by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [this.registry],
-  });
-  private readonly latency = new Histogram({
-    name: 'antichambre_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request on this instance, by method and route pattern.',
-    labelNames: ['method', 'route'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
+  private readonly requests = new RequestMetrics(
+    this.registry,
+    {
+      requests: 'antichambre_http_requests_total',
+      requestsHelp: 'HTTP requests served by this instance, by method, route pattern and status.',
+      latency: 'antichambre_http_request_duration_seconds',
+      latencyHelp: 'Time to answer an HTTP request on this instance, by method and route pattern.',
+    },
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
   private readonly room = {
     waiting: this.roomGauge('antichambre_room_waiting', 'Pupils waiting in line (pre-queue included).'),
     active: this.roomGauge('antichambre_room_active', 'Admitted sessions holding a seat.'),
@@ -67,12 +65,17 @@ export class Metrics {
       try {
         await next();
       } finally {
-        const method = c.req.method;
-        const route = routeLabel(c);
-        this.requests.inc({ method, route, status: String(c.res.status) });
-        this.latency.observe({ method, route }, (performance.now() - start) / 1000);
+        this.record(c.req.method, routeLabel(c), c.res.status, start);
       }
     };
+  }
+
+  /**
+   * Counts a request under its method, route pattern and status; the status fast path
+   * (status-fast-path.ts) calls it too, so both paths feed the same series. `start` is from performance.now().
+   */
+  record(method: string, route: string, status: number, start: number): void {
+    this.requests.of(method, route, status).observe((performance.now() - start) / 1000);
   }
 
   /** The exposition text, room series freshly read from the store. */

@@ -18,7 +18,12 @@ export function ticketIdParam(c: Context): string {
 
 /** The token of an `Authorization: Bearer …` header, or null when there is none. */
 export function bearer(c: Context): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+  return bearerToken(c.req.header('authorization'));
+}
+
+/** The token of an Authorization header's value, or null when it is not `Bearer <token>`. */
+export function bearerToken(authorization: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   return match?.[1] ?? null;
 }
 

@@ -5,6 +5,8 @@
  */
 import type { RoomSettings, RoomSnapshot } from './stores/store.js';
 
+const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
+
 /** `admitPerMinute` is enforced over any sliding window of this length. */
 export const RATE_WINDOW_MS = 60_000;
 /** Admissions are remembered this long to measure how fast seats free up. */
@@ -20,6 +22,22 @@ export const POLL_MIN_MS = 3_000;
  * before the place expires. Operators who lower `waitingTtl` below 2 × this put far pupils' places at risk.
  */
 export const POLL_MAX_MS = 5 * 60_000;
+/** What a client may take beyond 1.4× its hint before its request lands: the request's own time, a timeout. */
+const CLIENT_SLACK_MS = 10_000;
+/**
+ * The longest hint that keeps admitGrace's promise (docs/protocol.md, "Admission grace"): a pupil who
+ * asks when told is never admitted more than admitGrace before asking. A client asks within 1.4× its hint
+ * (hidden tab) plus CLIENT_SLACK_MS. The pupil at `position` cannot be admitted sooner than the rate limit
+ * allows, whatever seats an admin adds: `admitPerMinute` at once, then as many each minute. So
+ * hint ≤ (earliest admission + admitGrace − slack) / 1.4. This binds only where the measured rate is far
+ * below the limit (a full room with a generous limit, the case where added seats make the line jump);
+ * elsewhere the estimate-based hint is already shorter. Only raising `admitPerMinute` itself can outrun it.
+ */
+export function graceSafePollMaxMs(position: number, admitPerMinute: number, admitGraceMs: number): number {
+  const earliestMs = admitPerMinute > 0 ? Math.floor((position - 1) / admitPerMinute) * RATE_WINDOW_MS : POLL_MAX_MS;
+  return Math.floor(clamp((earliestMs + admitGraceMs - CLIENT_SLACK_MS) / 1.4, POLL_MIN_MS, POLL_MAX_MS));
+}
+
 /** Without an estimate (stalled line), the back of the line is not told to wait longer than this. */
 export const POLL_STALLED_MAX_MS = 30_000;
 /**
@@ -75,11 +93,10 @@ export function estimateWait(position: number, ratePerSecond: number | null): Wa
   };
 }
 
-const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
-
 /**
  * When a waiting client at `position` (1-based) of a line of `waiting` pupils should ask again: the larger
- * of two floors, clamped to [POLL_MIN_MS, POLL_MAX_MS] (docs/protocol.md, "Pacing"):
+ * of two floors, clamped to [POLL_MIN_MS, maxMs] (maxMs: POLL_MAX_MS or less, see `graceSafePollMaxMs`;
+ * docs/protocol.md, "Pacing"):
  * - by wait: a share of the estimated wait (half near the front, see POLL_WAIT_SHARE_NEAR), so polls
  *   grow denser as the admission nears and far pupils poll rarely;
  *   without an estimate, 1 s per place, at most POLL_STALLED_MAX_MS (an admin may open seats any time);
@@ -92,10 +109,11 @@ export function waitingPollAfterMs(
   waiting: number,
   estimate: WaitEstimate | null,
   budgetPerSecond = DEFAULT_STATUS_BUDGET_PER_SECOND,
+  maxMs = POLL_MAX_MS,
 ): number {
   const byWait = estimate === null ? Math.min(position * 1000, POLL_STALLED_MAX_MS) : estimate.etaSeconds * 1000 * waitShare(estimate.etaSeconds);
   const byLoad = budgetPerSecond > 0 ? (position * harmonic(Math.max(waiting, position)) * 1000) / budgetPerSecond : 0;
-  return Math.round(clamp(Math.max(byWait, byLoad), POLL_MIN_MS, POLL_MAX_MS));
+  return Math.round(clamp(Math.max(byWait, byLoad), POLL_MIN_MS, Math.max(POLL_MIN_MS, Math.min(maxMs, POLL_MAX_MS))));
 }
 
 /** POLL_WAIT_SHARE_NEAR up to NEAR_S, then linear up to POLL_WAIT_SHARE_FAR at FAR_S and beyond. */

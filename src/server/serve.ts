@@ -6,9 +6,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { API_PATH, createApp, type AppOptions } from './app.js';
+import { API_PATH, createServerApp, type AppOptions } from './app.js';
 import { answerClientErrorsWithJson } from './client-error.js';
 import type { ServerSettings } from './settings.js';
+import { createServerWithFastPath } from './status-fast-path.js';
 import { memoryStoreFromSettings } from './stores/memory-from-settings.js';
 import { redisJoinLimiter, redisStoreFromSettings } from './stores/redis-from-settings.js';
 import { randomToken } from './tokens.js';
@@ -39,6 +40,11 @@ export interface StartOptions extends Partial<ServerSettings> {
   shutdownGraceMs?: number;
   /** Mounts extra routes (e.g. the demo site) after the API. */
   extend?: (app: Hono) => void;
+  /**
+   * Sees each HTTP request before the app and may answer it instead (the demo's simulated outage,
+   * demo-outage.ts). Requests served in process with `app.request()` do not pass through it.
+   */
+  intercept?: (request: Request) => Response | undefined;
 }
 
 export interface RunningServer {
@@ -56,13 +62,13 @@ export interface RunningServer {
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const { port = 8080, host = '127.0.0.1', extend, shutdownGraceMs = 10_000, redisUrl, ...rest } = options;
+  const { port = 8080, host = '127.0.0.1', extend, intercept, shutdownGraceMs = 10_000, redisUrl, ...rest } = options;
   const ownStore = rest.store === undefined && redisUrl !== undefined ? redisStoreFromSettings(redisUrl, rest) : undefined;
   // With Redis, joins are counted there too: every instance sees a client's joins, not just its own.
   const joinLimiter = rest.joinLimiter ?? (ownStore && redisJoinLimiter(ownStore, rest));
   const adminToken = options.adminToken ?? randomToken();
   let draining = false;
-  const app = createApp({
+  const { app, fastPath } = createServerApp({
     ...rest,
     store: rest.store ?? ownStore ?? memoryStoreFromSettings(rest),
     joinLimiter,
@@ -73,7 +79,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   extend?.(app);
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const created = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(created as Server)) as Server;
+    const fetch: typeof app.fetch = intercept ? (request, ...rest) => intercept(request) ?? app.fetch(request, ...rest) : app.fetch;
+    // Status polls skip Hono (status-fast-path.ts), except when a demo intercept must see every request.
+    const createServer = intercept ? undefined : createServerWithFastPath(fastPath);
+    const created = serve({ fetch, port, hostname: host, createServer }, () => resolve(created as Server)) as Server;
     created.once('error', reject);
   });
   answerClientErrorsWithJson(server);

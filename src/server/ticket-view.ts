@@ -1,6 +1,6 @@
 /** Turns store records into protocol v1 answers (TicketStatus, RoomStatus). */
 import type { RoomStatus, TicketStatus } from '../core/protocol.js';
-import { admissionRate, admittedPollAfterMs, estimateWait, waitingPollAfterMs } from './rooms.js';
+import { admissionRate, admittedPollAfterMs, estimateWait, graceSafePollMaxMs, waitingPollAfterMs } from './rooms.js';
 import { HttpError } from './errors.js';
 import type { RoomSnapshot, Store, TicketResult } from './stores/store.js';
 import type { Tokens } from './tokens.js';
@@ -10,6 +10,8 @@ export interface ViewContext {
   now: number;
   /** Admission tokens expire this long after admission; admitted clients are paced from it too. */
   sessionTtlMs: number;
+  /** How long an admission waits to be claimed: no hint may outlast it (rooms.ts `graceSafePollMaxMs`). */
+  admitGraceMs: number;
   /** Status requests per second the whole line of a room may send (rooms.ts); a default when absent. */
   statusBudgetPerSecond?: number;
 }
@@ -49,7 +51,13 @@ export async function ticketStatus(result: TicketResult, ctx: ViewContext, withC
     etaSeconds: estimate?.etaSeconds ?? null,
     etaLowSeconds: estimate?.etaLowSeconds ?? null,
     etaHighSeconds: estimate?.etaHighSeconds ?? null,
-    pollAfterMs: waitingPollAfterMs(position, room.waiting, estimate, ctx.statusBudgetPerSecond),
+    pollAfterMs: waitingPollAfterMs(
+      position,
+      room.waiting,
+      estimate,
+      ctx.statusBudgetPerSecond,
+      graceSafePollMaxMs(position, room.settings.admitPerMinute, ctx.admitGraceMs),
+    ),
     serverTime,
   };
   if (withCredential) waiting.ticket = ctx.tokens.ticketCredential(ticket.room, ticket.id, ticket.createdAt);

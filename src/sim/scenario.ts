@@ -31,6 +31,11 @@ export interface Scenario {
   /** Status requests per second the room's whole line may send (server pacing, rooms.ts). */
   statusBudgetPerSecond: number;
   outages: readonly Outage[];
+  /**
+   * Requests the queue server can answer in one second; the ones beyond fail like an outage (the page
+   * times out). Absent: no limit, the server answers everything (the benchmark's assumption).
+   */
+  serverRequestsPerSecond?: number;
   /** Share of pupils who give up while waiting, at a uniform time in [leaveMinS, leaveMaxS] after arriving. */
   leaveShare: number;
   leaveMinS: number;

@@ -6,8 +6,8 @@
  * replays the same morning to the request. The output is plain arrays, ready to plot or serialise.
  */
 import { createSeededRandom } from '../core/seeded-random.js';
-import { admissionRate, estimateWait, waitingPollAfterMs } from '../server/rooms.js';
-import { MemoryStore } from '../server/stores/memory.js';
+import { admissionRate, estimateWait, graceSafePollMaxMs, waitingPollAfterMs } from '../server/rooms.js';
+import { DEFAULT_STORE_OPTIONS, MemoryStore } from '../server/stores/memory.js';
 import type { RoomSnapshot, TicketResult } from '../server/stores/store.js';
 import type { Answer, ClientModel } from './client-model.js';
 import { EventQueue } from './event-queue.js';
@@ -145,7 +145,9 @@ export async function simulate<S>(scenario: Scenario, model: ClientModel<S>): Pr
     series.requests[s] += model.requestsPerPoll;
     out.requests[i] += model.requestsPerPoll;
     let answer: Answer;
-    if (isDown(scenario, t)) {
+    // Beyond what the server can answer in this second, the request fails like an outage.
+    const overloaded = series.requests[s] - series.failed[s] > (scenario.serverRequestsPerSecond ?? Infinity);
+    if (overloaded || isDown(scenario, t)) {
       series.failed[s] += model.requestsPerPoll;
       answer = { kind: 'network' };
     } else {
@@ -175,7 +177,8 @@ export async function simulate<S>(scenario: Scenario, model: ClientModel<S>): Pr
       }
       const position = ticket.position ?? room.waiting;
       const estimate = estimateWait(position, admissionRate(room, t));
-      const pollAfterMs = waitingPollAfterMs(position, room.waiting, estimate, scenario.statusBudgetPerSecond);
+      const pollAfterMs = waitingPollAfterMs(position, room.waiting, estimate, scenario.statusBudgetPerSecond,
+        graceSafePollMaxMs(position, room.settings.admitPerMinute, DEFAULT_STORE_OPTIONS.admitGraceMs));
       answer = { kind: 'ok', pollAfterMs, etaSeconds: estimate?.etaSeconds ?? null, position };
     }
     const next = model.next(states[i], answer, t, random);

@@ -5,6 +5,10 @@
  *   502/503/504 or a network error the precached waiting page answers instead. That page hosts the same
  *   widget, which resumes the stored ticket (IndexedDB) and keeps polling the queue API (which may live on
  *   another origin). The widget's own files are served the same way, so the waiting page loads too.
+ * - Status requests to the queue API: identical ones in flight reach the server once, and after a
+ *   Retry-After nothing for that room reaches it before then (src/core/status-coalescer.ts). Pages tell the
+ *   worker their queue API (messages.ts), or the configuration lists it.
+ * - Clicking the "C'est votre tour" notification focuses the pupil's tab (src/element/turn-notice).
  * - Answers the page's messages (messages.ts).
  * It owns no timer and no ticket: the browser stops an idle worker after ~30 s, so the poll loop lives in
  * a page (the leader tab, src/core/shared-waiting-room.ts). Configuration: worker-config.ts.
@@ -13,7 +17,10 @@ import { cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precachi
 import type { RouteHandlerCallbackOptions } from 'workbox-core/types.js';
 import { registerRoute } from 'workbox-routing';
 import { NetworkOnly } from 'workbox-strategies';
+import { createStore, get, set } from 'idb-keyval';
+import { createStatusCoalescer, type CoalescerState, type QueueRequestMatch } from '../core/status-coalescer.js';
 import { isPageMessage, type WorkerMessage } from './messages.js';
+import { focusTab, type NotificationClickEvent, type WindowClients } from './focus-tab.js';
 import { parseWorkerConfig } from './worker-config.js';
 
 interface PrecacheEntry {
@@ -26,9 +33,10 @@ interface WorkerScope {
   location: Location;
   __WB_MANIFEST: PrecacheEntry[];
   skipWaiting(): Promise<void>;
-  clients: { claim(): Promise<void> };
+  clients: WindowClients & { claim(): Promise<void> };
   addEventListener(type: 'install' | 'activate', listener: (event: { waitUntil(promise: Promise<unknown>): void }) => void): void;
-  addEventListener(type: 'message', listener: (event: { data: unknown; ports: readonly MessagePort[] }) => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown; ports: readonly MessagePort[]; waitUntil(promise: Promise<unknown>): void }) => void): void;
+  addEventListener(type: 'notificationclick', listener: (event: NotificationClickEvent) => void): void;
 }
 
 const scope = self as unknown as WorkerScope;
@@ -78,13 +86,37 @@ if (config.waitingPage) {
   );
 }
 
+// Holds and learned endpoints outlive the worker (stopped after ~30 s idle, a Retry-After can be longer).
+const stateStore = createStore('antichambre-sw', 'state');
+const coalescer = createStatusCoalescer({
+  endpoints: config.queue,
+  persistence: {
+    load: () => get<CoalescerState>('coalescer', stateStore),
+    save: (state) => set('coalescer', state, stateStore),
+  },
+});
+// Workbox passes what the match returns to the handler as `params`.
+const coalesce = ({ request, params }: RouteHandlerCallbackOptions) => coalescer.handle(request as Request, params as unknown as QueueRequestMatch);
+const queueRequest = ({ request }: { request: Request }) => coalescer.match(request);
+registerRoute(queueRequest, coalesce, 'GET');
+registerRoute(queueRequest, coalesce, 'POST');
+
 // A new worker takes over at once: it holds no state a page needs (the ticket is in IndexedDB, the loop in
 // a tab), so an update mid-wait neither loses the place nor starts a second one.
 scope.addEventListener('install', (event) => event.waitUntil(scope.skipWaiting()));
 scope.addEventListener('activate', (event) => event.waitUntil(scope.clients.claim()));
 
 scope.addEventListener('message', (event) => {
-  if (!isPageMessage(event.data)) return;
-  const reply: WorkerMessage = { type: 'antichambre:status', version, pages: config.pages, waitingPage: config.waitingPage };
-  event.ports[0]?.postMessage(reply);
+  const message = event.data;
+  if (!isPageMessage(message)) return;
+  const answer = async (): Promise<WorkerMessage> => {
+    if (message.type === 'antichambre:status') {
+      return { type: 'antichambre:status', version, pages: config.pages, waitingPage: config.waitingPage, queue: await coalescer.endpoints() };
+    }
+    await coalescer.learn(message.endpoint); // refused when not an http(s) URL: the list says so
+    return { type: 'antichambre:queue', endpoints: await coalescer.endpoints() };
+  };
+  event.waitUntil(answer().then((reply) => event.ports[0]?.postMessage(reply)));
 });
+
+scope.addEventListener('notificationclick', (event) => focusTab(event, scope.clients));

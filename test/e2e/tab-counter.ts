@@ -1,9 +1,9 @@
 /**
- * Counts, server-side, the queue requests of each room: wraps the app's `fetch` (startServer hands
- * `app.fetch` to the HTTP server after `extend` runs), so every request that reaches the server is seen
- * before routing. Also gives each browser context its own room, by rewriting the example ENT page.
+ * Counts, server-side, the queue requests of each room. Pass `counter.intercept` as startServer's
+ * `intercept`: it sees every HTTP request before the app, status polls included (with an intercept the
+ * server does not take its status fast path, status-fast-path.ts, which would bypass `app.fetch`).
+ * Also gives each browser context its own room, by rewriting the example ENT page.
  */
-import type { Hono } from 'hono';
 import type { BrowserContext, Page } from 'playwright-core';
 
 export interface RoomCounts {
@@ -14,18 +14,15 @@ export interface RoomCounts {
 export class RequestCounter {
   private counts = new Map<string, RoomCounts>();
 
-  /** Pass as (part of) startServer's `extend`. */
-  readonly install = (app: Hono): void => {
-    const inner = app.fetch;
-    app.fetch = (request, ...rest) => {
-      const match = /\/rooms\/([^/]+)\/tickets(\/[^/]+)?$/.exec(new URL(request.url).pathname);
-      if (match) {
-        const counts = this.of(decodeURIComponent(match[1]!));
-        if (request.method === 'POST' && !match[2]) counts.joins += 1;
-        if (request.method === 'GET' && match[2]) counts.statuses += 1;
-      }
-      return inner(request, ...rest);
-    };
+  /** startServer's `intercept`: counts, and lets the app answer. */
+  readonly intercept = (request: Request): undefined => {
+    const match = /\/rooms\/([^/]+)\/tickets(\/[^/]+)?$/.exec(new URL(request.url).pathname);
+    if (match) {
+      const counts = this.of(decodeURIComponent(match[1]!));
+      if (request.method === 'POST' && !match[2]) counts.joins += 1;
+      if (request.method === 'GET' && match[2]) counts.statuses += 1;
+    }
+    return undefined;
   };
 
   of(room: string): RoomCounts {
@@ -45,14 +42,15 @@ export async function useRoom(context: BrowserContext, room: string): Promise<vo
 }
 
 /** Opens `count` tabs of the login page at once and waits until each shows a place in line. */
-export async function openTabs(context: BrowserContext, origin: string, count: number): Promise<Page[]> {
+export async function openTabs(context: BrowserContext, origin: string, count: number, timeoutMs = 20_000): Promise<Page[]> {
   const pages = await Promise.all(Array.from({ length: count }, () => context.newPage()));
-  await Promise.all(pages.map((page) => page.goto(`${origin}/example-ent/`)));
-  await Promise.all(pages.map((page) => waitInLine(page)));
+  await Promise.all(pages.map((page) => page.goto(`${origin}/example-ent/`, { timeout: timeoutMs })));
+  await Promise.all(pages.map((page) => waitInLine(page, { timeoutMs })));
   return pages;
 }
 
-export const waitInLine = (page: Page) => page.locator('antichambre-queue').getByText(/Vous êtes .*\d/).waitFor({ timeout: 20_000 });
+/** Options in an object: a bare number would silently take the index in `pages.map(waitInLine)`. */
+export const waitInLine = (page: Page, { timeoutMs = 20_000 } = {}) => page.locator('antichambre-queue').getByText(/Vous êtes .*\d/).waitFor({ timeout: timeoutMs });
 
 /** The ticket the widget of this tab shows (its public `ticketId` property). */
 export const ticketIdOf = (page: Page) => page.locator('antichambre-queue').evaluate((el) => (el as HTMLElement & { ticketId?: string }).ticketId);

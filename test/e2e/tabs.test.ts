@@ -20,9 +20,9 @@ before(async () => {
   server = await startServer({
     port: 0,
     capacity: 0,
+    intercept: counter.intercept,
     extend: (app) => {
       mountDemoSite(app, { apiPath: '/api/v1' });
-      counter.install(app);
     },
   });
   browser = await launchChromium();

@@ -6,58 +6,25 @@
  * except under CI=true where a missing nginx fails: CI must prove the shipped config works.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { type Backends, badAdmissions, findTool, freePort, startBackends, startProxy, type RunningProxy } from './proxy-process.js';
 
 const ROOM = 'college-jean-moulin';
 
-function findNginx(): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin'];
-  return dirs.map((dir) => join(dir, 'nginx')).find((path) => existsSync(path)) ?? null;
-}
+const { path: nginxPath, missing } = findTool('nginx', ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin']);
 
-const nginxPath = findNginx();
-const missing = nginxPath === null ? 'nginx is not installed (Debian: apt-get install -y nginx): the nginx gate test is SKIPPED' : false;
-if (missing) {
-  if (process.env.CI === 'true') throw new Error(`${missing.replace('is SKIPPED', 'cannot run')}, and CI=true requires it`);
-  console.warn(`\n⚠⚠⚠ ${missing} ⚠⚠⚠\n`);
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-let queue: RunningServer;
-let ent: Server;
-let nginx: ChildProcess;
+let backends: Backends;
+let nginx: RunningProxy;
 let prefix: string;
 let base: string;
-let nginxLog = '';
-const seenByEnt: IncomingHttpHeaders[] = [];
 
 before(async () => {
   if (missing) return;
-  queue = await startServer({ port: 0, trustProxy: true });
-  ent = createServer((req, res) => {
-    seenByEnt.push(req.headers);
-    const waiting = req.url?.startsWith('/attente/');
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(waiting ? '<antichambre-queue room="college-jean-moulin"></antichambre-queue>' : `<h1>ENT ${req.url}</h1>`);
-  });
-  await new Promise<void>((resolve) => ent.listen(0, '127.0.0.1', resolve));
-  const entPort = (ent.address() as AddressInfo).port;
+  backends = await startBackends();
+  const { entPort, queue } = backends;
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
 
@@ -91,29 +58,13 @@ http {
 }
 `,
   );
-  nginx = spawn(nginxPath!, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  nginx.stderr?.on('data', (chunk: Buffer) => (nginxLog += chunk));
-  nginx.stdout?.on('data', (chunk: Buffer) => (nginxLog += chunk));
-  for (let i = 0; ; i++) {
-    if (nginx.exitCode !== null) throw new Error(`nginx exited with ${nginx.exitCode}:\n${nginxLog}`);
-    try {
-      await fetch(`${base}/attente/`);
-      break;
-    } catch {
-      if (i > 100) throw new Error(`nginx did not start:\n${nginxLog}`);
-      await sleep(50);
-    }
-  }
+  nginx = await startProxy(nginxPath!, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr'], `${base}/attente/`);
 });
 
 after(async () => {
   if (missing) return;
-  if (nginx && nginx.exitCode === null) {
-    nginx.kill('SIGTERM');
-    await new Promise((resolve) => nginx.once('exit', resolve));
-  }
-  await new Promise((resolve) => ent?.close(resolve));
-  await queue?.close();
+  await nginx?.stop();
+  await backends?.close();
   if (prefix) await rm(prefix, { recursive: true, force: true });
 });
 
@@ -121,12 +72,12 @@ const get = (path: string, cookie?: string) => fetch(`${base}${path}`, { redirec
 
 test('without an admission the pupil is redirected (302) to the waiting page, which is reachable', { skip: missing }, async () => {
   const res = await get('/mon-compte/notes');
-  assert.equal(res.status, 302, nginxLog);
+  assert.equal(res.status, 302, nginx.log());
   assert.equal(new URL(res.headers.get('location') ?? '', base).pathname, '/attente/');
   const waiting = await get('/attente/');
   assert.equal(waiting.status, 200);
   assert.match(await waiting.text(), /antichambre-queue/);
-  assert.equal(seenByEnt.filter((h) => h['x-antichambre-ticket']).length, 0, 'the ENT saw nobody without admission');
+  assert.equal(backends.seenByEnt.filter((seen) => seen.headers['x-antichambre-ticket']).length, 0, 'the ENT saw nobody without admission');
 });
 
 test('with the admission from joining through nginx, the ENT page is served (200)', { skip: missing }, async () => {
@@ -136,13 +87,13 @@ test('with the admission from joining through nginx, the ENT page is served (200
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ key: 'nginx-e2e-key-0123456789' }),
   });
-  assert.equal(joined.status, 201, nginxLog);
+  assert.equal(joined.status, 201, nginx.log());
   const ticket = (await joined.json()) as { id: string; admission: { token: string } };
   const cookie = `antichambre_admission=${encodeURIComponent(ticket.admission.token)}`;
   const res = await get('/mon-compte/notes', cookie);
-  assert.equal(res.status, 200, nginxLog);
+  assert.equal(res.status, 200, nginx.log());
   assert.equal(await res.text(), '<h1>ENT /mon-compte/notes</h1>');
-  assert.equal(seenByEnt.at(-1)?.['x-antichambre-ticket'], ticket.id, 'the ENT learns which ticket came in');
+  assert.equal(backends.seenByEnt.at(-1)?.headers['x-antichambre-ticket'], ticket.id, 'the ENT learns which ticket came in');
   const post = await fetch(`${base}/login`, { method: 'POST', headers: { cookie }, body: 'user=eleve', redirect: 'manual' });
   assert.equal(post.status, 200, 'a form POST goes through the gate too');
 });
@@ -153,10 +104,7 @@ test('a forged, tampered or other-room admission is redirected like no admission
     body: JSON.stringify({ key: 'nginx-e2e-other-0123456789' }),
   });
   const otherToken = ((await other.json()) as { admission: { token: string } }).admission.token;
-  const [head, payload, sig] = otherToken.split('.') as [string, string, string];
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-  const moved = `${head}.${Buffer.from(JSON.stringify({ ...claims, aud: ROOM })).toString('base64url')}.${sig}`;
-  for (const token of [otherToken, moved, 'eyJhbGciOiJub25lIn0.e30.']) {
+  for (const token of badAdmissions(otherToken, ROOM)) {
     const res = await get('/mon-compte/notes', `antichambre_admission=${token}`);
     assert.equal(res.status, 302, token);
   }

@@ -59,3 +59,23 @@ test('--admit-grace reaches the store of a started server (memory store)', async
     await server.close();
   }
 });
+
+test('a far pupil who asks when told keeps the seat even when an admin adds seats and the line jumps ahead', async () => {
+  // A full room with a generous rate limit: seats turn over slowly, so the estimate for the back is long
+  // and, without the grace-safe cap, the hint would be 5 min. Then an admin adds seats: the whole line is
+  // admitted at once, and the far pupil must still find the seat held when it asks, hidden tab included.
+  const h = harness({ capacity: 10, admitPerMinute: 1_000, waitingTtlSeconds: 3600 });
+  for (let i = 0; i < 10; i++) await h.join(newKey());
+  h.tick(4 * 60_000); // 10 admissions in 4 min: the measured rate
+  const line = [];
+  for (let i = 0; i < 40; i++) line.push((await h.join(newKey())).body);
+  const far = line.at(-1)!;
+  const told = await h.statusOk(far.id, far.ticket!);
+  assert.equal(told.state, 'waiting');
+  assert.ok(told.etaSeconds! > 10 * 60, `the estimate is long (${told.etaSeconds} s)`);
+  assert.equal((await h.configure(ROOM, { capacity: 100 })).status, 200);
+  // The slowest well-behaved client: 1.4× the hint (hidden tab) plus 10 s for the request itself.
+  h.tick(told.pollAfterMs * 1.4 + 10_000 - 1);
+  const back = await h.statusOk(far.id, far.ticket!);
+  assert.equal(back.state, 'admitted', `asked ${Math.round(told.pollAfterMs / 1000)} s × 1.4 later and still has the seat`);
+});

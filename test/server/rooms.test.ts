@@ -1,7 +1,7 @@
 /** The admission policy a pupil feels: honest estimates, and polling that slows down far from the front. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { admissionRate, admissionsAllowed, estimateWait, harmonic, waitingPollAfterMs } from '../../src/server/rooms.js';
+import { admissionRate, admissionsAllowed, estimateWait, graceSafePollMaxMs, harmonic, waitingPollAfterMs } from '../../src/server/rooms.js';
 import type { RoomSnapshot } from '../../src/server/stores/store.js';
 
 const room = (patch: Partial<RoomSnapshot> & { capacity?: number; open?: boolean }): RoomSnapshot => ({
@@ -62,4 +62,17 @@ test('a line too long for the status budget is slowed down from the back, never 
 
 test('keeping places beats the budget: nobody is told to wait longer than 5 min, even over budget', () => {
   assert.equal(waitingPollAfterMs(100_000, 100_000, null, 10), 300_000);
+});
+
+test('no hint outlasts admitGrace: whatever the line, a pupil who asks when told (1.4×, +10 s) finds its seat held', () => {
+  const grace = 180_000;
+  for (const admitPerMinute of [1, 10, 60, 600, 5_000]) {
+    for (const position of [1, 2, 10, 100, 1_000, 100_000]) {
+      const hint = waitingPollAfterMs(position, 100_000, estimateWait(position, 0.001), 1, graceSafePollMaxMs(position, admitPerMinute, grace));
+      // The soonest the rate limit lets this pupil in: admitPerMinute at once, then as many each minute.
+      const earliest = Math.floor((position - 1) / admitPerMinute) * 60_000;
+      assert.ok(hint * 1.4 + 10_000 <= earliest + grace, `position ${position}, ${admitPerMinute}/min: hint ${hint} ms`);
+    }
+  }
+  assert.equal(graceSafePollMaxMs(1, 60, 10 * 60_000), 300_000, 'a long grace leaves the 5-min cap');
 });

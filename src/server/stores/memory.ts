@@ -2,7 +2,6 @@
  * In-memory store: the default for `npm start` and tests. One process, state lost on restart.
  * Node runs one request's synchronous code at a time, so each method is atomic by construction.
  */
-import { randomUUID } from 'node:crypto';
 import type { RoomConfig } from '../../core/protocol.js';
 import { STATS_WINDOW_MS } from '../rooms.js';
 import { MemoryRoom } from './memory-room.js';
@@ -34,8 +33,9 @@ export class MemoryStore implements Store {
     const { newId, random, ...rest } = options;
     this.options = { ...DEFAULT_STORE_OPTIONS, ...rest };
     this.random = random ?? Math.random;
-    // randomUUID draws from a cached entropy pool: several times faster than randomBytes per call.
-    this.newId = newId ?? (() => randomUUID().replaceAll('-', ''));
+    // randomUUID draws from a cached entropy pool: several times faster than randomBytes per call. The
+    // global Web Crypto one (Node 20, browsers): the teachers' page runs this store in a worker.
+    this.newId = newId ?? (() => globalThis.crypto.randomUUID().replaceAll('-', ''));
   }
 
   async join(room: string, key: string, now: number): Promise<JoinResult> {

@@ -37,6 +37,11 @@ export function parseRoom(room: string, reply: unknown, offset = 0): { snapshot:
 
 export function parseTicket(room: string, reply: unknown): { ticket: TicketRecord; created: boolean; room: RoomSnapshot } {
   const f = fields(reply, 6 + ROOM_FIELDS);
+  return { ...ticketFields(room, f), room: parseRoom(room, reply, 6).snapshot };
+}
+
+/** The 6 fields of ticket_fields (lua/room.lua). */
+function ticketFields(room: string, f: readonly (string | number)[]): { ticket: TicketRecord; created: boolean } {
   const admitted = num(f[1]) === 1;
   return {
     ticket: {
@@ -48,6 +53,29 @@ export function parseTicket(room: string, reply: unknown): { ticket: TicketRecor
       admittedAt: nullable(num(f[4])),
     },
     created: num(f[5]) === 1,
-    room: parseRoom(room, reply, 6).snapshot,
   };
+}
+
+/**
+ * The reply of the batched status script (lua/status.lua): per call, its ticket and room as of that
+ * call, or null for a ticket that is gone. `calls` is how many calls the script was given.
+ */
+export function parseStatusBatch(room: string, reply: unknown, calls: number): ({ ticket: TicketRecord; room: RoomSnapshot } | null)[] {
+  if (reply === null) return new Array<null>(calls).fill(null);
+  if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[0]) || !Array.isArray(reply[1]) || reply[1].length !== calls) {
+    throw new RedisReplyError(`unexpected reply from the status script: ${JSON.stringify(reply)?.slice(0, 200)}`);
+  }
+  const [rooms, tickets] = reply as [unknown[], unknown[]];
+  const snapshots = new Map<number, RoomSnapshot>();
+  return tickets.map((entry) => {
+    if (Array.isArray(entry) && entry.length === 0) return null;
+    const fieldsOf = fields(entry, 7);
+    const index = num(fieldsOf[6]);
+    let snapshot = snapshots.get(index);
+    if (snapshot === undefined) {
+      snapshot = parseRoom(room, rooms[index - 1]).snapshot;
+      snapshots.set(index, snapshot);
+    }
+    return { ticket: ticketFields(room, fieldsOf).ticket, room: snapshot };
+  });
 }

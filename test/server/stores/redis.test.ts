@@ -64,6 +64,31 @@ if (redisAvailable('the Redis store conformance suite')) {
       await Promise.all([store.close(), admin.quit()]);
     }
   });
+
+  test('redis store: status calls made together share one round trip, each answered as if alone at its own time', async () => {
+    const store = newStore({ waitingTtlMs: 60_000, defaults: { capacity: 0, admitPerMinute: 60, open: true } });
+    const admin = new Redis(server.url);
+    try {
+      const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((k) => store.join('lycee-c', `key-000000000000000${k}`, T0)));
+      await admin.config('RESETSTAT');
+      // Given out of time order: c seen at +30 s survives the 60-s TTL that removes a and b at +61 s.
+      const [lateA, earlyC, lateC, lateB] = await Promise.all([
+        store.status('lycee-c', a!.ticket.id, T0 + 61_000),
+        store.status('lycee-c', c!.ticket.id, T0 + 30_000),
+        store.status('lycee-c', c!.ticket.id, T0 + 61_000),
+        store.status('lycee-c', b!.ticket.id, T0 + 61_000),
+      ]);
+      assert.equal(earlyC?.ticket.position, 3, 'at +30 s nobody has expired yet');
+      assert.equal(earlyC?.room.waiting, 3);
+      assert.equal(lateA, null);
+      assert.equal(lateB, null);
+      assert.equal(lateC?.ticket.position, 1, 'at +61 s a and b are gone and c moved up');
+      assert.equal(lateC?.room.waiting, 1);
+      assert.match(await admin.info('commandstats'), /cmdstat_evalsha:calls=1,/, 'one script run for the four calls');
+    } finally {
+      await Promise.all([store.close(), admin.quit()]);
+    }
+  });
 } else {
   test('redis store (skipped: redis-server not found)', { skip: 'redis-server not found on PATH' }, () => {});
 }

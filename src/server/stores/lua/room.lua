@@ -129,9 +129,10 @@ local function room_reply(room, created)
   }
 end
 
--- A ticket, then its room. A pre-queued pupil's rank is the secret draw: it gets the last place the
--- draw can give instead (see join.lua).
-local function ticket_reply(room, id, created, room_created)
+-- A ticket's fields (id, admitted 1/0, position, createdAt, admittedAt or -1, created 1/0). A
+-- pre-queued pupil's rank is the secret draw: it gets the last place the draw can give instead (see
+-- join.lua).
+local function ticket_fields(room, id, created)
   local key, created_at, admitted_at = parse_ticket(redis.call('HGET', K_TICKETS, id))
   local position = 0
   if not admitted_at then
@@ -142,7 +143,12 @@ local function ticket_reply(room, id, created, room_created)
       position = redis.call('ZRANK', K_LINE, id) + 1
     end
   end
-  local reply = { id, admitted_at and 1 or 0, position, created_at, admitted_at or -1, created and 1 or 0 }
+  return { id, admitted_at and 1 or 0, position, created_at, admitted_at or -1, created and 1 or 0 }
+end
+
+-- A ticket, then its room.
+local function ticket_reply(room, id, created, room_created)
+  local reply = ticket_fields(room, id, created)
   for _, value in ipairs(room_reply(room, room_created)) do reply[#reply + 1] = value end
   return reply
 end

@@ -1,0 +1,12 @@
+/**
+ * The teachers' page (`npm start`'s `/`): the live demo with its controls, the surge replay once its
+ * section comes near, and the administrator's snippet form.
+ */
+import { mountWhenNear } from './lazy-surge.js';
+import { mountLiveDemo } from './live-demo.js';
+import { mountSnippetForm } from './snippet-form.js';
+
+mountLiveDemo(document.getElementById('eleve')!);
+mountSnippetForm(document.getElementById('ent')!);
+const surge = document.getElementById('surge')!;
+mountWhenNear(surge, async () => (await import('./surge/surge-replay.js')).mountSurgeReplay(surge));
