@@ -281,8 +281,9 @@ test('admitted while the ENT is still down: the waiting page says so, keeps the 
   } finally {
     ent.down = false;
   }
-  // The ENT answers again: the next automatic try (at most ~20 s later) leads to the real login page.
-  await page.locator('#login').waitFor({ timeout: 30_000 });
+  // The ENT answers again: the next automatic try leads to the real login page. It is the 4th try (two
+  // automatic, one by the button), so it comes 20–40 s after the last one (page-retry.ts: ceiling 10 s × 2^2).
+  await page.locator('#login').waitFor({ timeout: 50_000 });
   assert.equal(await page.locator('#busy').count(), 0);
   assert.equal(await ticketIdOf(page), id, 'the same ticket, still admitted');
   assert.equal(await page.evaluate(() => document.querySelector('antichambre-queue')?.phase), 'admitted');
