@@ -16,7 +16,31 @@ export const TicketIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/
 /** The idempotency key a widget makes and stores before its first join attempt. */
 export const JoinKeySchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/, 'key must be 16–128 characters of A-Z, a-z, 0-9, _ and -'));
 
-export const JoinRequestSchema = v.object({ key: JoinKeySchema });
+/**
+ * A proof of work (ALTCHA v1 payload): `number` is such that SHA-256(salt + number) = challenge; the other
+ * fields come back unchanged from the challenge the server signed (docs/protocol.md, "Proof of work").
+ */
+export const PowSolutionSchema = v.object({
+  algorithm: v.literal('SHA-256'),
+  challenge: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'challenge must be 64 hex digits')),
+  number: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e9)),
+  salt: v.pipe(v.string(), v.minLength(1), v.maxLength(512)),
+  signature: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'signature must be 64 hex digits')),
+});
+export type PowSolution = v.InferOutput<typeof PowSolutionSchema>;
+
+/** What a join answered 428 "pow-required" carries besides `error`: the challenge to solve (ALTCHA v1). */
+export const PowChallengeSchema = v.object({
+  algorithm: v.literal('SHA-256'),
+  challenge: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  maxnumber: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1e9)),
+  salt: v.pipe(v.string(), v.minLength(1), v.maxLength(512)),
+  signature: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+});
+export type PowChallenge = v.InferOutput<typeof PowChallengeSchema>;
+
+/** `pow`: only when a join was answered 428 "pow-required"; the same key, with the solved challenge. */
+export const JoinRequestSchema = v.object({ key: JoinKeySchema, pow: v.optional(PowSolutionSchema) });
 export type JoinRequest = v.InferOutput<typeof JoinRequestSchema>;
 
 /** Body accepted by release when sent with navigator.sendBeacon (text/plain, no preflight). */
@@ -55,6 +79,8 @@ export const TicketStatusSchema = v.object({
   ticket: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(2048))),
   /** Present when state is "admitted". */
   admission: v.optional(AdmissionSchema),
+  /** While waiting: how long an admission waits to be claimed (the room's admitGrace), told to the pupil in advance. */
+  admitGraceSeconds: v.optional(v.pipe(v.number(), v.minValue(0))),
 });
 export type TicketStatus = v.InferOutput<typeof TicketStatusSchema>;
 
@@ -92,9 +118,13 @@ export const ErrorCodeSchema = v.picklist([
   /** 410: the pupil was admitted but did not come back within the room's admitGrace; the seat went to the next pupil. */
   'admission-unclaimed',
   'payload-too-large',
+  /** 415: a join must be JSON (Content-Type: application/json), so that browsers preflight it. */
+  'unsupported-media-type',
   'rate-limited',
   'unavailable',
   'internal',
+  /** 428: the room asks joins for a proof of work; the body's `pow` is the challenge to solve. */
+  'pow-required',
 ]);
 export type ErrorCode = v.InferOutput<typeof ErrorCodeSchema>;
 

@@ -2,7 +2,7 @@
  * Protocol v1 over HTTP. Every answer is checked (protocol-guards.ts), and every failure comes back as a typed
  * outcome instead of a thrown error: the caller decides what a failure means for the pupil.
  */
-import type { TicketStatus } from './protocol.js';
+import type { PowSolution, TicketStatus } from './protocol.js';
 import { errorCode, isTicketStatus } from './protocol-guards.js';
 import { systemClock, type Clock } from './clock.js';
 import { readRetryAfter } from './retry-after.js';
@@ -18,8 +18,8 @@ export type QueueFailure =
   | { kind: 'unauthorized'; httpStatus: 401 }
   /** serverCode tells a server's "ticket-not-found" from a proxy's 404 page. */
   | { kind: 'not-found'; httpStatus: 404; serverCode?: string }
-  /** Any other 4xx: the server refuses the request itself. */
-  | { kind: 'rejected'; httpStatus: number; serverCode?: string }
+  /** Any other 4xx: the server refuses the request itself. `pow`: a join's 428 "pow-required" challenge (unchecked). */
+  | { kind: 'rejected'; httpStatus: number; serverCode?: string; pow?: unknown }
   | { kind: 'invalid-response'; httpStatus: number };
 
 export type QueueOutcome<T> = { kind: 'ok'; httpStatus: number; value: T } | QueueFailure;
@@ -30,7 +30,8 @@ export function isAnswer(outcome: QueueOutcome<unknown>): boolean {
 }
 
 export interface QueueClient {
-  join(key: string, signal?: AbortSignal): Promise<QueueOutcome<TicketStatus>>;
+  /** `pow`: the solution of the challenge a previous join of this key was answered with (pow-solver.ts). */
+  join(key: string, signal?: AbortSignal, pow?: PowSolution): Promise<QueueOutcome<TicketStatus>>;
   status(id: string, ticket: string, signal?: AbortSignal): Promise<QueueOutcome<TicketStatus>>;
 }
 
@@ -75,12 +76,12 @@ export function createQueueClient({
     if (httpStatus === 429 || httpStatus === 503) {
       return { kind: 'throttled', httpStatus, retryAfterMs: await readRetryAfter(response.headers.get('Retry-After'), clock.now()) };
     }
-    if (httpStatus >= 400 && httpStatus < 500) return { kind: 'rejected', httpStatus, serverCode };
+    if (httpStatus >= 400 && httpStatus < 500) return { kind: 'rejected', httpStatus, serverCode, pow: (body as { pow?: unknown } | null)?.pow };
     return { kind: 'server-error', httpStatus };
   }
 
   return {
-    join: (key, signal) => request(tickets, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key }) }, signal),
+    join: (key, signal, pow) => request(tickets, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key, pow }) }, signal),
     status: (id, ticket, signal) => request(`${tickets}/${encodeURIComponent(id)}`, { headers: { Authorization: `Bearer ${ticket}` } }, signal),
   };
 }

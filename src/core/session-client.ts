@@ -3,6 +3,7 @@
  * carry them: the heartbeat, and a release that outlives the page (the pupil is sent to logout-url
  * right after). See docs/protocol.md, "Heartbeat" and "Release".
  */
+import type { Admission } from './protocol.js';
 
 export interface SessionTicket {
   /** Absolute, without trailing slash. */
@@ -16,10 +17,18 @@ export interface SessionTicket {
 /** `gone`: the server no longer holds the seat (410, or 401 for a credential it stopped accepting). */
 export type HeartbeatOutcome = 'alive' | 'gone' | 'unknown';
 
+export interface HeartbeatAnswer {
+  outcome: HeartbeatOutcome;
+  /** The fresh admission an `alive` answer carries (protocol v1: 200 with the ticket's status). */
+  admission?: Admission;
+  /** The server's clock when it answered (ms): the admission's life is `expiresAt - serverTime`, whatever this device's clock says. */
+  serverTime?: number;
+}
+
 const ticketUrl = ({ endpoint, room, id }: SessionTicket) =>
   `${endpoint.replace(/\/+$/, '')}/rooms/${encodeURIComponent(room)}/tickets/${encodeURIComponent(id)}`;
 
-export async function sendHeartbeat(session: SessionTicket, fetchFn: typeof fetch = (input, init) => fetch(input, init)): Promise<HeartbeatOutcome> {
+export async function sendHeartbeat(session: SessionTicket, fetchFn: typeof fetch = (input, init) => fetch(input, init)): Promise<HeartbeatAnswer> {
   try {
     const response = await fetchFn(`${ticketUrl(session)}/heartbeat`, {
       method: 'POST',
@@ -27,11 +36,16 @@ export async function sendHeartbeat(session: SessionTicket, fetchFn: typeof fetc
       credentials: 'omit',
       cache: 'no-store',
     });
-    if (response.ok) return 'alive';
-    return response.status === 410 || response.status === 401 ? 'gone' : 'unknown';
+    if (!response.ok) return { outcome: response.status === 410 || response.status === 401 ? 'gone' : 'unknown' };
+    // Checked by hand, not with protocol-guards: this chunk would otherwise pull it from the login bundle.
+    const status = (await response.json().catch(() => null)) as { admission?: Partial<Admission>; serverTime?: unknown } | null;
+    const { token, expiresAt } = status?.admission ?? {};
+    const serverTime = Date.parse(String(status?.serverTime));
+    if (typeof token !== 'string' || typeof expiresAt !== 'string' || !(Date.parse(expiresAt) > serverTime)) return { outcome: 'alive' };
+    return { outcome: 'alive', admission: { token, expiresAt }, serverTime };
   } catch {
     // Offline for a moment: the next heartbeat, or the server's sessionTtl, settles it.
-    return 'unknown';
+    return { outcome: 'unknown' };
   }
 }
 

@@ -26,7 +26,7 @@ export interface SharedWaitingRoomOptions extends WaitingRoomOptions {
 }
 
 /** What the controller drives: the WaitingRoom's own interface, whichever tab polls. */
-export type SharedWaitingRoom = Pick<WaitingRoom, 'snapshot' | 'start' | 'stop' | 'setOnline' | 'setVisible' | 'rejoin'>;
+export type SharedWaitingRoom = Pick<WaitingRoom, 'snapshot' | 'start' | 'stop' | 'setOnline' | 'setVisible' | 'rejoin' | 'retryNow'>;
 
 // A closure rather than a class: its names minify, and this code is on every login page.
 export function createSharedWaitingRoom(options: SharedWaitingRoomOptions): SharedWaitingRoom {
@@ -81,6 +81,8 @@ export function createSharedWaitingRoom(options: SharedWaitingRoomOptions): Shar
     },
     stop,
     setOnline: (online) => room.setOnline(online),
+    // Only the leader asks the server; in another tab the button waits for the leader's next try.
+    retryNow: () => room.retryNow(),
     setVisible(value) {
       room.setVisible((visible = value));
       if (leading) share();

@@ -15,16 +15,24 @@ export interface StoredTicket {
   /** Position at the first answer, so progress survives a reload. */
   joinPosition?: number;
   admission?: Admission;
+  /**
+   * The last status the server gave (at updatedAt): a reload shows it at once, as the last known position.
+   * Checked where it is read (waiting-room.ts), not here: a status another version wrote must not cost the
+   * pupil the ticket itself.
+   */
+  last?: unknown;
+  /** When the widget first navigated to return-url with this ticket's admission: it never does so twice. */
+  followedAt?: number;
   updatedAt: number;
 }
 
 /** What IndexedDB gives back is checked: another version of the widget, or a curious pupil, may have written it. */
 function isStoredTicket(value: unknown): value is StoredTicket {
   if (!isObject(value)) return false;
-  const { key, id, ticket, joinPosition, admission, updatedAt } = value;
+  const { key, id, ticket, joinPosition, admission, followedAt, updatedAt } = value;
   const optional = (field: unknown, type: string) => field === undefined || typeof field === type;
   return isText(key, JOIN_KEY) && optional(id, 'string') && optional(ticket, 'string') && optional(joinPosition, 'number') &&
-    (admission === undefined || isAdmission(admission)) && typeof updatedAt === 'number';
+    (admission === undefined || isAdmission(admission)) && optional(followedAt, 'number') && typeof updatedAt === 'number';
 }
 
 /** The two idb-keyval operations we need; a Map-backed twin serves as fallback and test double. */
@@ -64,6 +72,11 @@ export interface TicketStore {
   save(key: string, patch: Partial<Omit<StoredTicket, 'key' | 'updatedAt'>>): Promise<void>;
   /** Forgets the ticket of `key`, only on the server's word that it is over. */
   clear(key: string): Promise<void>;
+  /**
+   * Claims the one navigation of ticket `id`'s admission, atomically across tabs: undefined when this call
+   * claimed it (go), else when it was claimed before (a bounce or a return: do not go again).
+   */
+  follow(id: string): Promise<number | undefined>;
 }
 
 export interface TicketStoreOptions {
@@ -89,7 +102,7 @@ export function createTicketStore(
         active = fallback.backend;
         if (!fallback.warned) {
           fallback.warned = true;
-          warn(`antichambre: IndexedDB unavailable (${error}), tickets kept in memory only: a reload joins again`);
+          warn(`antichambre: no IndexedDB (${error}): a reload joins again`);
         }
       }
     }
@@ -113,6 +126,11 @@ export function createTicketStore(
     },
     clear: async (key) => {
       await change((old) => (old?.key === key ? undefined : old));
+    },
+    follow: async (id) => {
+      let before: number | undefined;
+      await change((old) => (old?.id === id ? { ...old, followedAt: (before = old.followedAt) ?? now() } : old));
+      return before;
     },
   };
 }

@@ -11,6 +11,7 @@ import type { AntichambreErrorCode } from './errors.js';
 import { systemClock, type Clock, type Random } from './clock.js';
 import { createQueueClient, isAnswer, type QueueClient, type QueueFailure, type QueueOutcome } from './queue-client.js';
 import { createTicketStore, type StoredTicket, type TicketStore } from './ticket-store.js';
+import { isTicketStatus } from './protocol-guards.js';
 import { createPollLoop, type PollLoop } from './poll-loop.js';
 import { DEFAULT_SCHEDULER_CONFIG } from './scheduler.js';
 
@@ -22,6 +23,8 @@ import { browserLocks, type LocksLike } from './tab-leader.js';
 // Written as literals elsewhere (checked against the union), so that the bundle need not ship this object.
 export const Phase = {
   JOINING: 'joining',
+  /** The room asked the join for a proof of work: solving it (pow-solver.ts), then joining with the same key. */
+  VERIFYING: 'verifying',
   WAITING: 'waiting',
   ADMITTED: 'admitted',
   /** Requests fail; the place (if any) is kept and we retry at retryAt. */
@@ -44,8 +47,10 @@ export interface WaitingRoomSnapshot {
   readonly admission?: Admission;
   /** Clock time of the next try after a failure, as the scheduler set it; undefined while offline. */
   readonly retryAt?: number;
-  /** Clock time of the last status the server gave. */
+  /** Clock time of the last status the server gave (during this run, or the kept one's). */
   readonly lastUpdate?: number;
+  /** While joining after a reload: the last status stored with the ticket, shown at once as the last known position. */
+  readonly kept?: TicketStatus;
   readonly failures: number;
   readonly code?: AntichambreErrorCode;
 }
@@ -127,6 +132,11 @@ export class WaitingRoom {
     this.loop?.setVisible(visible);
   }
 
+  /** The pupil's « Réessayer maintenant » after a failure: the next try soon, never before a Retry-After. */
+  retryNow(): void {
+    this.loop?.pokeNow();
+  }
+
   /** After an expiry: forget the dead ticket (if still stored) and join again with a new key. */
   async rejoin(): Promise<void> {
     this.stop();
@@ -148,15 +158,19 @@ export class WaitingRoom {
     let stored: StoredTicket = await this.store.ensure(this.options.makeKey ?? makeJoinKey);
     if (signal.aborted) return;
 
-    // An admission still valid (reload after getting in) needs no request at all.
-    if (stored.admission && Date.parse(stored.admission.expiresAt) > clock.now()) {
+    // An admission still valid (reload after getting in) needs no request at all, unless the widget already
+    // navigated with it: then we are back (a gate's bounce, the Back button), and polling brings a fresh
+    // admission or the end of the ticket (then a fresh wait) instead of the same token again.
+    const followed = stored.followedAt !== undefined;
+    if (!followed && stored.admission && Date.parse(stored.admission.expiresAt) > clock.now()) {
       return this.emit(signal, { phase: 'admitted', ticketId: stored.id, admission: stored.admission, failures: 0 });
     }
     // A ticket that already got in once belongs to a past session: if the server says it is over,
     // start a fresh wait silently rather than tell the pupil "your place expired".
     const pastSession = stored.admission !== undefined;
     if (!resume?.ticketId || resume.ticketId !== stored.id) {
-      this.emit(signal, { phase: 'joining', ticketId: stored.id, joinPosition: stored.joinPosition, failures: 0 });
+      this.emit(signal, { phase: 'joining', ticketId: stored.id, joinPosition: stored.joinPosition, failures: 0,
+        kept: isTicketStatus(stored.last) ? stored.last : undefined, lastUpdate: stored.updatedAt });
     }
     let answered = false;
     let refused = false;
@@ -177,7 +191,15 @@ export class WaitingRoom {
     /** One join or status request; it reports success itself, failures are reported once scheduled. */
     const ask = async (requestSignal: AbortSignal): Promise<SchedulerOutcome> => {
       const hasTicket = stored.id !== undefined && stored.ticket !== undefined;
-      const outcome = hasTicket ? await this.client.status(stored.id!, stored.ticket!, requestSignal) : await this.client.join(stored.key, requestSignal);
+      let outcome = hasTicket ? await this.client.status(stored.id!, stored.ticket!, requestSignal) : await this.client.join(stored.key, requestSignal);
+      // 428 "pow-required" (only a refusal carries `pow`): solve in the lazy chunk, then the same key joins
+      // again. A pupil holding a ticket never gets here. A solve past the request timeout is retried with a
+      // fresh challenge, whose answer falls anywhere in its range again (join-pow.ts keeps the worst case short).
+      const challenge = (outcome as { pow?: unknown }).pow;
+      if (challenge) {
+        this.emit(signal, { ...this.current, phase: 'verifying' });
+        outcome = await this.client.join(stored.key, requestSignal, await import('./pow-solver.js').then((m) => m.solvePow(challenge, signal)));
+      }
       if (isAnswer(outcome)) answered = true;
       refused = outcome.kind === 'rejected' || outcome.kind === 'unauthorized' || outcome.kind === 'not-found';
 
@@ -194,16 +216,17 @@ export class WaitingRoom {
       const status = outcome.value;
       // A join answer must carry the credential, an admission its token: otherwise it is off-protocol.
       if ((!hasTicket && !status.ticket) || (status.state === 'admitted' && !status.admission)) return { kind: 'invalid-response' };
-      const patch: Partial<StoredTicket> = {};
+      // Stored on every answer (one IndexedDB write per poll, every 5 s at most): a reload shows it at once.
+      const patch: Partial<StoredTicket> = { last: status };
       if (!hasTicket) Object.assign(patch, { id: status.id, ticket: status.ticket });
       if (stored.joinPosition === undefined && status.position !== null) patch.joinPosition = status.position;
       if (status.admission) patch.admission = status.admission;
-      if (Object.keys(patch).length > 0) {
-        await this.store.save(stored.key, patch);
-        stored = { ...stored, ...patch };
-      }
+      await this.store.save(stored.key, patch);
+      stored = { ...stored, ...patch };
       const admitted = status.state === 'admitted';
-      if (admitted) loop.stop();
+      // Polling goes on for an admission already followed, or one already over by the server's own clock
+      // (an old server's fixed expiry, issue 11): a fresh token may come, and nothing navigates with a dead one.
+      if (admitted && !followed && Date.parse(status.admission!.expiresAt) > Date.parse(status.serverTime)) loop.stop();
       // An answer that came after the loop's timeout is stale: the loop already scheduled a retry.
       if (admitted || !requestSignal.aborted) {
         this.emit(signal, { phase: admitted ? 'admitted' : 'waiting', ticketId: status.id, status,
@@ -229,7 +252,7 @@ export class WaitingRoom {
           const unreachable = !answered && failures >= unreachableAfter;
           if (unreachable && whenUnreachable === 'open') {
             loop.stop();
-            warn(`antichambre: queue API never answered, letting the pupil through (when-unreachable="open")`);
+            warn(`antichambre: queue API never answered, pupil let in (when-unreachable="open")`);
             return this.emit(signal, { ...snap, phase: 'unreachable-open', failures, code: 'queue-unreachable' });
           }
           const code = unreachable ? 'queue-unreachable' : refused ? 'request-rejected' : outcome.kind;

@@ -38,8 +38,12 @@ function httpUrl(value: string, base: string): string | undefined {
   }
 }
 
-/** Throws an AntichambreError naming the first bad attribute. */
-export function parseWidgetConfig(attributes: WidgetAttributes, baseUrl: string): WidgetConfig {
+/**
+ * Throws an AntichambreError naming the first bad attribute. A return-url that is the page itself (the hash
+ * aside) is dropped: navigating there on admission reloads the page, which is admitted again and navigates
+ * again (issue 13: 98 loads in 5 s), so the element reveals its content instead.
+ */
+export function parseWidgetConfig(attributes: WidgetAttributes, baseUrl: string, pageUrl = baseUrl): WidgetConfig {
   const { endpoint, room, returnUrl, admissionCookie, whenUnreachable } = attributes;
   if (!endpoint) throw new AntichambreError('missing-endpoint');
   const absoluteEndpoint = httpUrl(endpoint, baseUrl);
@@ -55,7 +59,7 @@ export function parseWidgetConfig(attributes: WidgetAttributes, baseUrl: string)
   return {
     endpoint: absoluteEndpoint.replace(/\/+$/, ''),
     room,
-    returnUrl: absoluteReturnUrl,
+    returnUrl: absoluteReturnUrl?.split('#')[0] === pageUrl.split('#')[0] ? undefined : absoluteReturnUrl,
     admissionCookie: cookie,
     whenUnreachable: unreachable,
   };

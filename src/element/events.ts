@@ -6,7 +6,10 @@ export interface AntichambreEventDetails {
   /** The pupil holds a place (fresh join, or a stored ticket the server confirmed after a reload). */
   'antichambre-joined': { id: string; position: number | null; resumed: boolean };
   'antichambre-position': { position: number; ahead: number; etaSeconds: number | null };
-  /** Cancelable: preventDefault() stops the navigation to return-url (the cookie is set anyway). */
+  /**
+   * Each new admission token (a page back from the gate gets renewed ones). Cancelable: preventDefault()
+   * stops the navigation to return-url (the cookie is set anyway).
+   */
   'antichambre-admitted': { token: string; expiresAt: string };
   'antichambre-error': { code: AntichambreErrorCode; message: string; retryInMs: number | null };
   /**

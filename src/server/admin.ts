@@ -4,9 +4,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
-import { RoomConfigSchema, type RoomConfig, type RoomStatus } from '../core/protocol.js';
+import type { RoomConfig, RoomStatus } from '../core/protocol.js';
 import { HttpError } from './errors.js';
-import { bearer, bodyText, parseJson, roomParam } from './requests.js';
+import { bearer, bodyText, roomParam } from './requests.js';
+import { roomConfigBody } from './room-config-body.js';
 import type { RoomSettings, RoomSnapshot, Store } from './stores/store.js';
 import { roomStatus } from './ticket-view.js';
 
@@ -14,6 +15,8 @@ export interface AdminDeps {
   store: Store;
   adminToken: string;
   now: () => number;
+  /** A room was configured: /metrics gives it its own series (metrics.ts). */
+  onConfigured?: (room: string) => void;
 }
 
 /** What an operator sees of a room: the public status plus settings and counters. */
@@ -31,6 +34,10 @@ export interface AdminRoomStats extends RoomStatus {
   releasedTotal: number | null;
 }
 
+/** Said to every request without the right token: what is wrong and what to do, without telling which. */
+export const ADMIN_TOKEN_MESSAGE =
+  'The admin token is missing or wrong: send Authorization: Bearer <token> with the ANTICHAMBRE_ADMIN_TOKEN the server was started with (printed at start when it was generated).';
+
 export function createAdmin(deps: AdminDeps): Hono {
   const { store, now } = deps;
   const admin = new Hono();
@@ -38,19 +45,23 @@ export function createAdmin(deps: AdminDeps): Hono {
 
   admin.use('*', async (c, next) => {
     const token = bearer(c);
-    if (token === null || !isAdmin(token)) throw new HttpError(401, 'unauthorized', 'Send the admin token as Authorization: Bearer.');
+    if (token === null || !isAdmin(token)) {
+      c.header('WWW-Authenticate', 'Bearer realm="admin"');
+      throw new HttpError(401, 'unauthorized', ADMIN_TOKEN_MESSAGE);
+    }
     await next();
   });
 
   const configure = async (room: string, patch: RoomConfig) => {
     const at = now();
     const { room: snapshot, created } = await store.configureRoom(room, patch, at);
+    deps.onConfigured?.(room);
     return { body: roomStatus(snapshot, at), status: created ? (201 as const) : (200 as const) };
   };
 
   admin.put('/rooms/:room', async (c) => {
     const room = roomParam(c);
-    const { body, status } = await configure(room, parseJson(await bodyText(c), RoomConfigSchema));
+    const { body, status } = await configure(room, roomConfigBody(await bodyText(c)));
     return c.json(body, status);
   });
 
@@ -74,7 +85,9 @@ export function createAdmin(deps: AdminDeps): Hono {
     const room = roomParam(c);
     const at = now();
     const snapshot = await store.roomStatus(room, at);
-    if (snapshot === null) throw new HttpError(404, 'room-not-found', `No room "${room}".`);
+    if (snapshot === null) {
+      throw new HttpError(404, 'room-not-found', `No room "${room}" on this server: list the rooms with GET …/admin/rooms, or create this one with PUT …/admin/rooms/${room}.`);
+    }
     return c.json(adminRoomStats(snapshot, at));
   });
 

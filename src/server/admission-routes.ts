@@ -5,8 +5,13 @@
  * - `GET /verify`: the gate for a reverse proxy (nginx `auth_request`, Traefik ForwardAuth, Caddy
  *   `forward_auth`): 200 when the request carries a valid admission, 401 otherwise.
  *
- * The gate is stateless, like the token: it checks the signature, expiry and room, not the store. A
- * pupil who released the seat keeps a valid token until it expires (at most sessionTtl).
+ * The gate checks the token (signature, expiry, room), then that the seat is still held in the store
+ * (seat-check.ts: O(1), cached 2 s per ticket), so a released or expired seat stops passing within 2 s.
+ * Which credential it reads, in this order: the admission cookie, the gate's own header
+ * `X-Antichambre-Admission`, and `Authorization: Bearer` only when neither is there (the ENT's own
+ * requests carry their own Bearer tokens, which proxies forward to the gate). Without a room in the
+ * request it accepts only the rooms the operator named (`--gate-rooms`, `--rooms FILE`): a made-up room
+ * anyone can join must not open the ENT. See docs/protocol.md, "Admission lifetime".
  */
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -16,9 +21,13 @@ import { AdmissionCache } from './admission-cache.js';
 import type { AdmissionKey } from './admission-key.js';
 import { HttpError, errorBody } from './errors.js';
 import { bearer } from './requests.js';
+import { SeatCheck } from './seat-check.js';
+import type { Store } from './stores/store.js';
 import { createAdmissionVerifier } from './verify-admission.js';
 
 export const ROOM_HEADER = 'X-Antichambre-Room';
+/** The gate's own credential header, for proxies or ENT backends that cannot use the cookie. */
+export const ADMISSION_HEADER = 'X-Antichambre-Admission';
 
 export interface AdmissionRoutesDeps {
   admissionKey: AdmissionKey;
@@ -26,6 +35,10 @@ export interface AdmissionRoutesDeps {
   /** Cookie the widget sets with the token (attribute `admission-cookie`). */
   cookieName: string;
   now: () => number;
+  /** Where the gate checks that the seat is still held; absent: the token alone decides. */
+  store?: Store;
+  /** Rooms accepted when the request names none; empty: a room is required. */
+  gateRooms?: ReadonlySet<string>;
 }
 
 /** Proxies forward the original method to the gate (nginx subrequests do); the body is ignored. */
@@ -34,6 +47,8 @@ const GATE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 export function createAdmissionRoutes(deps: AdmissionRoutesDeps): Hono {
   const routes = new Hono();
   const cache = new AdmissionCache();
+  const seats = deps.store === undefined ? undefined : new SeatCheck(deps.store);
+  const gateRooms = deps.gateRooms ?? new Set<string>();
   const jwks = JSON.stringify(deps.admissionKey.jwks());
   const verify = createAdmissionVerifier({
     key: deps.admissionKey.verificationKey,
@@ -50,7 +65,10 @@ export function createAdmissionRoutes(deps: AdmissionRoutesDeps): Hono {
   routes.on(GATE_METHODS, '/verify', async (c) => {
     c.header('Cache-Control', 'no-store');
     const room = gateRoom(c);
-    const token = bearer(c) ?? getCookie(c, deps.cookieName) ?? null;
+    if (room === null && gateRooms.size === 0) {
+      return refuse(c, 'room-required', 'Which room does this gate admit? Pass ?room= (or the X-Antichambre-Room header) to /verify, or start antichambre with --gate-rooms.');
+    }
+    const token = getCookie(c, deps.cookieName) || c.req.header(ADMISSION_HEADER) || bearer(c) || null;
     if (token === null) return refuse(c, 'missing', 'No admission: join the waiting room first.');
     if (token.length > 4096) return refuse(c, 'malformed', 'Not an admission token.');
     let admission = cache.get(token, deps.now());
@@ -61,6 +79,10 @@ export function createAdmissionRoutes(deps: AdmissionRoutesDeps): Hono {
       cache.set(token, admission);
     }
     if (room !== null && admission.room !== room) return refuse(c, 'wrong-room', 'The admission is for another room.');
+    if (room === null && !gateRooms.has(admission.room)) return refuse(c, 'wrong-room', 'The admission is for a room this gate does not accept (--gate-rooms).');
+    if (seats !== undefined && !(await seats.held(admission.room, admission.ticketId, deps.now()))) {
+      return refuse(c, 'released', 'This seat was released or has expired: join the waiting room again.');
+    }
     // Upstreams can read who got in (nginx: auth_request_set $ticket $upstream_http_x_antichambre_ticket).
     c.header(ROOM_HEADER, admission.room);
     c.header('X-Antichambre-Ticket', admission.ticketId);
@@ -70,7 +92,7 @@ export function createAdmissionRoutes(deps: AdmissionRoutesDeps): Hono {
   return routes;
 }
 
-/** The room the proxy asks about (`?room=` or the header), or null to accept any room. */
+/** The room the proxy asks about (`?room=` or the header), or null for the rooms the operator named. */
 function gateRoom(c: Context): string | null {
   const room = c.req.query('room') ?? c.req.header(ROOM_HEADER) ?? null;
   if (room !== null && !v.is(RoomIdSchema, room)) throw new HttpError(400, 'bad-room', 'Room ids are 1–64 characters of a-z, 0-9 and -.');

@@ -2,6 +2,8 @@
 import { Hono, type Context } from 'hono';
 import { JoinRequestSchema, ReleaseBodySchema } from '../core/protocol.js';
 import { HttpError } from './errors.js';
+import { checkJoinRequest } from './join-origin.js';
+import type { JoinPow } from './join-pow.js';
 import type { RateLimiter } from './rate-limit.js';
 import { bearer, bodyText, parseJson, roomParam, ticketIdParam } from './requests.js';
 import type { Store } from './stores/store.js';
@@ -13,18 +15,32 @@ export interface ApiDeps {
   tokens: Tokens;
   now: () => number;
   sessionTtlMs: number;
+  /** Lifetime of each admission token handed out (ticket-view.ts). */
+  admissionTtlMs: number;
+  maxSessionMs: number;
   /** How long an admission waits to be claimed (rooms.ts `graceSafePollMaxMs` paces far pupils by it). */
   admitGraceMs: number;
   /** Joins per client; status, heartbeat and release carry a credential and are paced by the server. */
   joinLimiter: RateLimiter;
   /** The client a request counts against (see client-address.ts). */
   clientOf: (c: Context) => string;
+  /** Proof of work on joins when a room is flooded or under attack (join-pow.ts); absent: never. */
+  joinPow?: JoinPow;
+  /** Web sites whose pages may make a pupil join (`--cors-origin`; `*`: any). See join-origin.ts. */
+  joinOrigins: readonly string[];
 }
 
 export function createApi(deps: ApiDeps): Hono {
   const { store, tokens } = deps;
   const api = new Hono();
-  const view = (now: number): ViewContext => ({ tokens, now, sessionTtlMs: deps.sessionTtlMs, admitGraceMs: deps.admitGraceMs });
+  const view = (now: number): ViewContext => ({
+    tokens,
+    now,
+    sessionTtlMs: deps.sessionTtlMs,
+    admissionTtlMs: deps.admissionTtlMs,
+    maxSessionMs: deps.maxSessionMs,
+    admitGraceMs: deps.admitGraceMs,
+  });
 
   /** Status and heartbeat: a verified credential, and a sign of life for the ticket in the store. */
   async function liveTicket(c: Context) {
@@ -42,14 +58,18 @@ export function createApi(deps: ApiDeps): Hono {
 
   api.post('/rooms/:room/tickets', async (c) => {
     const room = roomParam(c);
-    const { key } = parseJson(await bodyText(c), JoinRequestSchema);
+    checkJoinRequest(c, deps.joinOrigins);
+    const { key, pow } = parseJson(await bodyText(c), JoinRequestSchema);
     const now = deps.now();
     // After validation, so junk requests are refused without spending the client's allowance.
     const decision = await deps.joinLimiter.consume(deps.clientOf(c), now);
     if (!decision.allowed) {
       throw new HttpError(429, 'rate-limited', 'Too many joins from this network. Try again shortly.', Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
     }
+    // After the limit: a refused client gets no challenge to work on (join-pow.ts).
+    if (deps.joinPow) await deps.joinPow.check(room, key, deps.clientOf(c), pow, now);
     const result = await store.join(room, key, now);
+    if (deps.joinPow && result.created) await deps.joinPow.record(room, deps.clientOf(c), result.room.settings.admitPerMinute, now);
     return c.json(await ticketStatus(result, view(now), true), result.created ? 201 : 200);
   });
 
@@ -67,11 +87,12 @@ export function createApi(deps: ApiDeps): Hono {
     return c.body(null, 204);
   });
 
-  // A sign of life from an admitted session whose pupil is still active (session mode). The store's
-  // status operation already counts as one, so this is a status without the body.
+  // A sign of life from an admitted session (session mode). The store's status operation already counts
+  // as one; the answer is the status, so the session gets the fresh admission token it renews the
+  // cookie with (a token lives admissionTtl, far less than a morning).
   api.post('/rooms/:room/tickets/:id/heartbeat', async (c) => {
-    await liveTicket(c);
-    return c.body(null, 204);
+    const { result, now } = await liveTicket(c);
+    return c.json(await ticketStatus(result, view(now)));
   });
 
   api.get('/rooms/:room', async (c) => {

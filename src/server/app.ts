@@ -1,6 +1,7 @@
 /**
  * The HTTP application: protocol v1 under `/api/v1` (pupils' routes, admin API, JWKS and the `/verify`
- * gate), `/metrics` and `/healthz` at the root. CORS on every answer (errors and 404s too, or a
+ * gate), `/healthz` at the root, and `/metrics` there too with `--metrics-token` (else on its own
+ * listener, metrics-listener.ts). CORS on every answer (errors and 404s too, or a
  * cross-origin widget would see a mere network error), capped bodies, and JSON errors only.
  */
 import { Hono } from 'hono';
@@ -9,16 +10,24 @@ import { createAdmin } from './admin.js';
 import { AdmissionKey } from './admission-key.js';
 import { createAdmissionRoutes } from './admission-routes.js';
 import { createApi } from './api.js';
-import { clientAddress } from './client-address.js';
+import { createDefenceAdmin } from './defence-admin.js';
+import { MemoryDefenceState, type DefenceState } from './defence-state.js';
+import { FloodRule } from './flood-rule.js';
+import { createJoinPow } from './join-pow.js';
+import { PowChallenges } from './pow-challenges.js';
+import { clientAddress, trustedProxies } from './client-address.js';
 import { HttpError, INTERNAL_ERROR_MESSAGE, errorBody } from './errors.js';
 import { bodyLimitMiddleware, corsHeaderList, corsMiddleware, type CorsOptions } from './http-middleware.js';
 import { MemoryRateLimiter } from './memory-rate-limiter.js';
 import { Metrics } from './metrics.js';
+import { metricsRoute } from './metrics-route.js';
 import { unlimited, type RateLimiter } from './rate-limit.js';
 import { DEFAULT_SETTINGS, type ServerSettings } from './settings.js';
 import { memoryStoreFromSettings } from './stores/memory-from-settings.js';
 import type { Store } from './stores/store.js';
 import { statusFastPath, type NodeFastPath } from './status-fast-path.js';
+import { storeHttpError } from './store-http-error.js';
+import { StoreUnavailableError } from './stores/store-errors.js';
 import { Tokens } from './tokens.js';
 
 export const API_PATH = '/api/v1';
@@ -38,18 +47,32 @@ export interface AppOptions extends Partial<ServerSettings> {
   store?: Store;
   /** Counts joins per client. Default: in memory from `joinLimitPerMinute`; pass a shared one for many instances. */
   joinLimiter?: RateLimiter;
+  /**
+   * Rooms' proof-of-work mode and flood raises (defence-state.ts). Default: in memory; serve.ts passes a
+   * Redis one with a Redis store, so every instance sees an admin's "under attack" and a flood's raise.
+   */
+  defence?: DefenceState;
   /** Where unexpected errors are reported; the client only ever sees code "internal". */
   logError?: (error: unknown) => void;
   /** Export process metrics (CPU, memory, event loop) on /metrics. Off by default: it starts timers. */
   processMetrics?: boolean;
   /** true while shutting down: /healthz answers 503 so that load balancers stop sending new pupils here. */
   isDraining?: () => boolean;
+  /**
+   * With it, `/metrics` on this app answers `Authorization: Bearer <metricsToken>` only; without it,
+   * `/metrics` is not served here (404) but by its own loopback listener (serve.ts, `ServerApp.metrics`).
+   */
+  metricsToken?: string;
+  /** How old the room series of /metrics may get (metrics.ts); tests shorten it. */
+  metricsRefreshMs?: number;
 }
 
 /** The Hono app (every route), and the fast path the HTTP server tries first for status polls. */
 export interface ServerApp {
   app: Hono;
   fastPath: NodeFastPath;
+  /** What /metrics serves, for a listener of its own. */
+  metrics: Metrics;
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -59,12 +82,21 @@ export function createApp(options: AppOptions): Hono {
 export function createServerApp(options: AppOptions): ServerApp {
   const settings: ServerSettings = { ...DEFAULT_SETTINGS, ...definedOnly(options) };
   const sessionTtlMs = settings.sessionTtlSeconds * 1000;
+  const admissionTtlMs = settings.admissionTtlSeconds * 1000;
+  const maxSessionMs = settings.maxSessionSeconds * 1000;
   const now = options.now ?? Date.now;
   const store = options.store ?? memoryStoreFromSettings(settings);
   const admissionKey = options.admissionKey ?? AdmissionKey.generate();
-  const joinLimiter = options.joinLimiter ?? defaultJoinLimiter(settings.joinLimitPerMinute);
+  const joinLimiter = options.joinLimiter ?? defaultJoinLimiter(settings.joinLimitPerMinute, settings.joinBurst);
   const logError = options.logError ?? ((error: unknown) => console.error('antichambre: unexpected error', error));
-  const metrics = new Metrics({ store, now, processMetrics: options.processMetrics });
+  const metrics = new Metrics({
+    store,
+    now,
+    processMetrics: options.processMetrics,
+    namedRooms: gateRooms(settings),
+    refreshMs: options.metricsRefreshMs,
+  });
+  const proxies = trustedProxies(settings.trustProxy);
   const app = new Hono();
 
   app.use('*', metrics.middleware());
@@ -83,6 +115,7 @@ export function createServerApp(options: AppOptions): ServerApp {
     }),
   );
   const tokens = new Tokens(options.secret, settings.issuer, admissionKey);
+  const defence = options.defence ?? new MemoryDefenceState();
   app.route(
     API_PATH,
     createApi({
@@ -90,26 +123,46 @@ export function createServerApp(options: AppOptions): ServerApp {
       tokens,
       now,
       sessionTtlMs,
+      admissionTtlMs,
+      maxSessionMs,
       admitGraceMs: settings.admitGraceSeconds * 1000,
       joinLimiter,
-      clientOf: (c) => clientAddress(c, settings.trustProxy),
+      clientOf: (c) => clientAddress(c, proxies),
+      joinOrigins: settings.corsOrigins,
+      joinPow: createJoinPow({ challenges: new PowChallenges({ secret: options.secret }), defence, flood: new FloodRule() }),
     }),
   );
-  app.route(`${API_PATH}/admin`, createAdmin({ store, adminToken: options.adminToken, now }));
-  app.route(API_PATH, createAdmissionRoutes({ admissionKey, issuer: settings.issuer, cookieName: settings.admissionCookie, now }));
+  const admin = createAdmin({ store, adminToken: options.adminToken, now, onConfigured: (room) => metrics.nameRoom(room) });
+  admin.route('/', createDefenceAdmin({ defence, now }));
+  app.route(`${API_PATH}/admin`, admin);
+  app.route(
+    API_PATH,
+    createAdmissionRoutes({
+      admissionKey,
+      issuer: settings.issuer,
+      cookieName: settings.admissionCookie,
+      now,
+      store,
+      gateRooms: gateRooms(settings),
+    }),
+  );
 
-  app.get('/metrics', async (c) => {
-    const { contentType, body } = await metrics.exposition();
-    return c.body(body, 200, { 'content-type': contentType, 'cache-control': 'no-store' });
-  });
+  app.get('/metrics', metricsRoute(metrics, options.metricsToken));
   app.get('/healthz', async (c) => {
     c.header('Cache-Control', 'no-store');
     if (options.isDraining?.()) {
       c.header('Connection', 'close');
       return c.json(errorBody('unavailable', 'Shutting down: finishing the requests in flight.'), 503);
     }
-    // A read that touches the store (Redis round trip) without creating anything.
-    await store.roomStatus('healthz', now());
+    // A read that touches the store (Redis round trip) without creating anything. A store fault says
+    // which (timeout, connection refused…) within the store's command timeout (~1 s), never hangs.
+    try {
+      await store.roomStatus('healthz', now());
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      c.header('Retry-After', String(error.retryAfterSeconds));
+      return c.json(errorBody('unavailable', `Queue store unavailable: ${error.message}.`), 503);
+    }
     return c.json({ status: 'ok' });
   });
 
@@ -118,6 +171,11 @@ export function createServerApp(options: AppOptions): ServerApp {
     if (error instanceof HttpError) {
       if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
       return c.json(error.body, error.status);
+    }
+    const fromStore = storeHttpError(error);
+    if (fromStore !== undefined) {
+      if (fromStore.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(fromStore.retryAfterSeconds)));
+      return c.json(fromStore.body, fromStore.status);
     }
     if (error instanceof HTTPException && error.status < 500) {
       return c.json(errorBody('bad-request', error.message || 'Bad request.'), error.status);
@@ -131,16 +189,23 @@ export function createServerApp(options: AppOptions): ServerApp {
     tokens,
     now,
     sessionTtlMs,
+    admissionTtlMs,
+    maxSessionMs,
     admitGraceMs: settings.admitGraceSeconds * 1000,
     metrics,
     corsHeaders: corsHeaderList(corsOptions),
     logError,
   });
-  return { app, fastPath };
+  return { app, fastPath, metrics };
 }
 
-function defaultJoinLimiter(perMinute: number): RateLimiter {
-  return perMinute === 0 ? unlimited : new MemoryRateLimiter({ perMinute, burst: perMinute });
+/** Rooms `/verify` accepts without a room in the request: `--gate-rooms`, plus the rooms of `--rooms FILE`. */
+function gateRooms(settings: ServerSettings): ReadonlySet<string> {
+  return new Set([...settings.gateRooms, ...Object.keys(settings.declaredRooms ?? {})]);
+}
+
+function defaultJoinLimiter(perMinute: number, burst: number): RateLimiter {
+  return perMinute === 0 ? unlimited : new MemoryRateLimiter({ perMinute, burst });
 }
 
 /** `{capacity: undefined}` from a caller must not erase a default. */

@@ -8,6 +8,7 @@ import { ConfigError, USAGE, parseConfig } from './config.js';
 import { DemoOutages } from './demo-outage.js';
 import { mountDemoSite } from './demo-site.js';
 import { startServer, type RunningServer } from './serve.js';
+import { roomCreation } from './stores/store-options-from-settings.js';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -63,6 +64,13 @@ export async function runCli(
   io.out(`  queue API        ${base}${API_PATH}`);
   io.out(`  queue store      ${options.redisUrl ? `Redis at ${withoutPassword(options.redisUrl)}` : 'memory (one instance; lost on restart)'}`);
   io.out(`  rooms default to capacity ${options.capacity}, ${options.admitPerMinute} admissions/min`);
+  const declared = Object.keys(options.declaredRooms ?? {}).length;
+  if (options.roomsFile) io.out(`  declared rooms   ${declared} from ${options.roomsFile} (recreated from it if missing)`);
+  io.out(
+    roomCreation(options) === 'join'
+      ? `  room creation    a pupil's join creates an unknown room (at most ${options.maxRooms} rooms; idle ones are forgotten)`
+      : '  room creation    admin only: joins to an undeclared, unconfigured room get 404 room-not-found',
+  );
   io.out(`  admin token      ${generated.adminToken ? server.adminToken : '(from ANTICHAMBRE_ADMIN_TOKEN)'}`);
   if (generated.secret) io.out('  ANTICHAMBRE_SECRET is unset: a random one is used, tickets will not survive a restart.');
   const { admissionKey } = options;
@@ -72,7 +80,9 @@ export async function runCli(
     io.out('  ANTICHAMBRE_JWT_PRIVATE_KEY is unset: generated an ES256 key pair. Admissions will not survive a restart,');
     io.out('  and several instances must share one key: set ANTICHAMBRE_JWT_PRIVATE_KEY (see docs/integration.md).');
   }
-  io.out(`  metrics, health  ${base}/metrics  ${base}/healthz`);
+  io.out(`  health           ${base}/healthz`);
+  if (server.metricsUrl === undefined) io.err(`antichambre: ${server.metricsError ?? 'metrics are off'}; pick another --metrics-port, or set --metrics-token`);
+  else io.out(`  metrics          ${server.metricsUrl}${options.metricsToken ? ' (Authorization: Bearer <--metrics-token>)' : ' (this machine only: --metrics-host to change)'}`);
   return server;
 }
 

@@ -5,6 +5,8 @@
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { ADMISSION_ALGS, AdmissionKey, AdmissionKeyError } from './admission-key.js';
+import { TRUST_PROXY_FORMS, trustedProxies } from './client-address.js';
+import { RoomsFileError, readRoomsFile } from './rooms-file.js';
 import { DEFAULT_SETTINGS, type ServerSettings } from './settings.js';
 import { randomToken } from './tokens.js';
 
@@ -16,8 +18,16 @@ export interface ServerConfig extends ServerSettings {
   demo: boolean;
   /** The queue lives in this Redis, shared by every instance; absent: in this process's memory. */
   redisUrl?: string;
+  /** `--rooms FILE`, read into `declaredRooms`. */
+  roomsFile?: string;
   /** Signs admission tokens: loaded from ANTICHAMBRE_JWT_PRIVATE_KEY, derived (HS256) or generated. */
   admissionKey: AdmissionKey;
+  /** Port of the /metrics listener (used when no metricsToken is set); 0 picks a free port. */
+  metricsPort: number;
+  /** Interface of the /metrics listener: loopback by default, as Prometheus exporters do. */
+  metricsHost: string;
+  /** With it, /metrics is served on the main port to `Authorization: Bearer <token>` instead. */
+  metricsToken?: string;
   /** Which secrets were made up at start (the admin token is then printed). */
   generated: { secret: boolean; adminToken: boolean; admissionKey: boolean };
 }
@@ -37,15 +47,34 @@ Options (flags win over environment variables):
   --session-ttl <s>       an admitted pupil not seen for this long frees the seat (default ${DEFAULT_SETTINGS.sessionTtlSeconds})
   --admit-grace <s>       a pupil admitted while away must come back within this long, or the seat passes to the
                           next pupil (default ${DEFAULT_SETTINGS.admitGraceSeconds})
+  --admission-ttl <s>     an admission token lives this long; each admitted status and heartbeat renews it
+                          (default ${DEFAULT_SETTINGS.admissionTtlSeconds})
+  --max-session <s>       an admitted session ends this long after admission, however active (default
+                          ${DEFAULT_SETTINGS.maxSessionSeconds}: a school day)
+  --gate-rooms <list>     comma-separated rooms whose admissions /verify accepts when the proxy names no room
+                          (default: none, /verify then needs ?room= or X-Antichambre-Room)
   --cors-origin <list>    comma-separated origins allowed to call the API, or * (env ANTICHAMBRE_CORS_ORIGIN, default *)
   --issuer <iss>          "iss" claim of admission tokens (env ANTICHAMBRE_ISSUER, default ${DEFAULT_SETTINGS.issuer})
   --jwt-alg <alg>         admission token signature: ES256 (public key at /.well-known/jwks.json) or HS256
                           (key derived from ANTICHAMBRE_SECRET) (env ANTICHAMBRE_JWT_ALG, default ES256)
   --admission-cookie <n>  cookie /verify reads the admission token from (default ${DEFAULT_SETTINGS.admissionCookie})
-  --join-limit <n>        joins per client per minute, bursts up to n; 0 = no limit (default ${DEFAULT_SETTINGS.joinLimitPerMinute})
-  --trust-proxy           behind a reverse proxy: the client is the last X-Forwarded-For address
+  --join-limit <n>        joins per client (IPv4 address or IPv6 /64) per minute, sustained; 0 = no limit
+                          (default ${DEFAULT_SETTINGS.joinLimitPerMinute})
+  --join-burst <n>        joins a client may make at once after being quiet (default ${DEFAULT_SETTINGS.joinBurst})
+  --trust-proxy <list>    comma-separated addresses or CIDRs of your reverse proxies (or loopback): X-Forwarded-For
+                          is read only from them, from the right, skipping them (env ANTICHAMBRE_TRUST_PROXY;
+                          default: none, the socket is the client)
+  --metrics-port <n>      port of the /metrics listener (default 9464; 0 picks a free port)
+  --metrics-host <addr>   interface of the /metrics listener (default 127.0.0.1: this machine only)
+  --metrics-token <t>     serve /metrics on --port instead, to Authorization: Bearer <t> only
+                          (env ANTICHAMBRE_METRICS_TOKEN, ≥ 16 characters)
   --redis-url <url>       keep the queue in Redis (redis://[:password@]host:6379[/db], rediss:// for TLS), shared by
                           every instance (env REDIS_URL; default: in this process's memory, lost on restart)
+  --rooms <file>          declare rooms and their settings (JSON or YAML, see docs/integration.md): applied at start,
+                          and a declared room found missing (Redis data lost) is recreated from it
+  --room-creation <mode>  join: a pupil's join may create an unknown room; admin: only declared rooms and rooms made
+                          with the admin API exist (default join, admin with --rooms)
+  --max-rooms <n>         joins may not create more rooms than this; idle ones are forgotten (default ${DEFAULT_SETTINGS.maxRooms})
   --demo                  also serve the teachers' page at / and an example ENT at /example-ent/
   --help                  print this help
 
@@ -82,11 +111,21 @@ const ConfigSchema = v.object({
   waitingTtlSeconds: whole('--waiting-ttl', 1, 7 * 24 * 3600),
   sessionTtlSeconds: whole('--session-ttl', 1, 7 * 24 * 3600),
   admitGraceSeconds: whole('--admit-grace', 1, 7 * 24 * 3600),
+  admissionTtlSeconds: whole('--admission-ttl', 1, 24 * 3600),
+  maxSessionSeconds: whole('--max-session', 1, 7 * 24 * 3600),
+  gateRooms: v.pipe(
+    v.string(),
+    v.transform((list) => list.split(',').map((room) => room.trim()).filter(Boolean)),
+    v.check((rooms) => rooms.every((room) => /^[a-z0-9-]{1,64}$/.test(room)), '--gate-rooms takes room ids (a-z, 0-9 and -, up to 64), comma-separated'),
+  ),
   corsOrigins: origins,
   issuer: v.pipe(v.string(), v.minLength(1, '--issuer must not be empty')),
   secret: secret('ANTICHAMBRE_SECRET'),
   adminToken: secret('ANTICHAMBRE_ADMIN_TOKEN'),
   demo: v.boolean(),
+  roomsFile: v.optional(v.pipe(v.string(), v.minLength(1, '--rooms needs a file name'))),
+  roomCreation: v.optional(v.picklist(['join', 'admin'], '--room-creation must be join or admin')),
+  maxRooms: whole('--max-rooms', 1, 10_000_000),
   redisUrl: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\/\S+$/, '--redis-url must look like redis://host:6379 (or rediss:// for TLS)'))),
   jwtAlg: v.picklist(ADMISSION_ALGS, '--jwt-alg must be ES256 or HS256'),
   jwtPrivateKey: v.optional(v.string()),
@@ -95,7 +134,15 @@ const ConfigSchema = v.object({
     v.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, '--admission-cookie must be a cookie name (letters, digits, _ and -)'),
   ),
   joinLimitPerMinute: whole('--join-limit', 0, 10_000_000),
-  trustProxy: v.boolean(),
+  joinBurst: whole('--join-burst', 1, 10_000_000),
+  trustProxy: v.pipe(
+    v.string(),
+    v.transform((list) => list.split(',').map((entry) => entry.trim()).filter(Boolean)),
+    v.check((list) => trustProxyProblem(list) === null, (issue) => `--trust-proxy: ${trustProxyProblem(issue.input as string[])}`),
+  ),
+  metricsPort: whole('--metrics-port', 0, 65535),
+  metricsHost: v.pipe(v.string(), v.minLength(1, '--metrics-host must not be empty')),
+  metricsToken: secret('--metrics-token'),
 });
 
 /** Reads flags and env. Returns 'help' for --help; throws ConfigError with a one-line message otherwise. */
@@ -114,20 +161,32 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
         'waiting-ttl': { type: 'string' },
         'session-ttl': { type: 'string' },
         'admit-grace': { type: 'string' },
+        'admission-ttl': { type: 'string' },
+        'max-session': { type: 'string' },
+        'gate-rooms': { type: 'string' },
         'cors-origin': { type: 'string' },
         issuer: { type: 'string' },
         'jwt-alg': { type: 'string' },
         'admission-cookie': { type: 'string' },
         'join-limit': { type: 'string' },
-        'trust-proxy': { type: 'boolean' },
+        'join-burst': { type: 'string' },
+        'trust-proxy': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'metrics-host': { type: 'string' },
+        'metrics-token': { type: 'string' },
         'redis-url': { type: 'string' },
+        rooms: { type: 'string' },
+        'room-creation': { type: 'string' },
+        'max-rooms': { type: 'string' },
         demo: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
   } catch (error) {
     // Node's parseArgs messages span several lines; the first one says it all.
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    // `--trust-proxy` used to be a switch; now it names the proxies.
+    if (message.startsWith("Option '--trust-proxy")) throw new ConfigError(TRUST_PROXY_NOW);
     throw new ConfigError(`${message} (see --help)`);
   }
   if (values.help) return 'help';
@@ -142,20 +201,38 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     waitingTtlSeconds: values['waiting-ttl'] ?? String(DEFAULT_SETTINGS.waitingTtlSeconds),
     sessionTtlSeconds: values['session-ttl'] ?? String(DEFAULT_SETTINGS.sessionTtlSeconds),
     admitGraceSeconds: values['admit-grace'] ?? String(DEFAULT_SETTINGS.admitGraceSeconds),
+    admissionTtlSeconds: values['admission-ttl'] ?? String(DEFAULT_SETTINGS.admissionTtlSeconds),
+    maxSessionSeconds: values['max-session'] ?? String(DEFAULT_SETTINGS.maxSessionSeconds),
+    gateRooms: values['gate-rooms'] ?? '',
     corsOrigins: values['cors-origin'] ?? fromEnv('ANTICHAMBRE_CORS_ORIGIN') ?? '*',
     issuer: values.issuer ?? fromEnv('ANTICHAMBRE_ISSUER') ?? DEFAULT_SETTINGS.issuer,
     secret: fromEnv('ANTICHAMBRE_SECRET'),
     adminToken: fromEnv('ANTICHAMBRE_ADMIN_TOKEN'),
     demo: values.demo ?? false,
     redisUrl: values['redis-url'] ?? fromEnv('REDIS_URL'),
+    roomsFile: values.rooms,
+    roomCreation: values['room-creation'],
+    maxRooms: values['max-rooms'] ?? String(DEFAULT_SETTINGS.maxRooms),
     jwtAlg: values['jwt-alg'] ?? fromEnv('ANTICHAMBRE_JWT_ALG') ?? 'ES256',
     jwtPrivateKey: fromEnv('ANTICHAMBRE_JWT_PRIVATE_KEY'),
     admissionCookie: values['admission-cookie'] ?? DEFAULT_SETTINGS.admissionCookie,
     joinLimitPerMinute: values['join-limit'] ?? String(DEFAULT_SETTINGS.joinLimitPerMinute),
-    trustProxy: values['trust-proxy'] ?? false,
+    joinBurst: values['join-burst'] ?? String(DEFAULT_SETTINGS.joinBurst),
+    trustProxy: values['trust-proxy'] ?? fromEnv('ANTICHAMBRE_TRUST_PROXY') ?? '',
+    metricsPort: values['metrics-port'] ?? '9464',
+    metricsHost: values['metrics-host'] ?? '127.0.0.1',
+    metricsToken: values['metrics-token'] ?? fromEnv('ANTICHAMBRE_METRICS_TOKEN'),
   });
   if (!result.success) throw new ConfigError(result.issues[0].message);
   const { secret: givenSecret, adminToken: givenAdmin, jwtAlg, jwtPrivateKey, ...rest } = result.output;
+  let declaredRooms: ServerConfig['declaredRooms'];
+  try {
+    // Read now, so a bad file stops the start with one line instead of rooms with the wrong capacity.
+    declaredRooms = rest.roomsFile === undefined ? undefined : readRoomsFile(rest.roomsFile);
+  } catch (error) {
+    if (error instanceof RoomsFileError) throw new ConfigError(error.message);
+    throw error;
+  }
   const secretValue = givenSecret ?? randomToken();
   let admissionKey: AdmissionKey;
   try {
@@ -167,9 +244,23 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
   }
   return {
     ...rest,
+    declaredRooms,
     secret: secretValue,
     adminToken: givenAdmin ?? randomToken(),
     admissionKey,
     generated: { secret: givenSecret === undefined, adminToken: givenAdmin === undefined, admissionKey: admissionKey.generated },
   };
+}
+
+const TRUST_PROXY_NOW =
+  '--trust-proxy now takes the addresses of your reverse proxies, e.g. --trust-proxy 127.0.0.1 (nginx on this machine) or --trust-proxy 10.0.0.0/8,fd00::/8: X-Forwarded-For is believed only from them';
+
+/** Why a `--trust-proxy` list is refused, or null when ipaddr.js reads every entry. */
+function trustProxyProblem(list: readonly string[]): string | null {
+  try {
+    trustedProxies(list);
+    return null;
+  } catch (error) {
+    return `${error instanceof Error ? error.message : String(error)}; give ${TRUST_PROXY_FORMS}, comma-separated`;
+  }
 }

@@ -15,7 +15,7 @@
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
-import { clientAddress } from './client-address.js';
+import { clientAddress, trustedProxies } from './client-address.js';
 import type { Classrooms } from './demo-classrooms.js';
 import type { DemoOutages } from './demo-outage.js';
 import { HttpError } from './errors.js';
@@ -44,12 +44,13 @@ export interface DemoApiOptions {
   /** Per-client limit on opening classrooms. */
   openLimit?: RateLimitPolicy;
   /** As the queue API's `--trust-proxy`: who the client is, for the limit above. */
-  trustProxy?: boolean;
+  trustProxy?: readonly string[];
   now?: () => number;
 }
 
 export function createDemoApi(classrooms: Classrooms, outages: DemoOutages, options: DemoApiOptions = {}): Hono {
-  const { now = Date.now, trustProxy = false } = options;
+  const { now = Date.now } = options;
+  const proxies = trustedProxies(options.trustProxy ?? []);
   const openLimiter = new MemoryRateLimiter(options.openLimit ?? OPEN_LIMIT);
   const api = new Hono();
   api.use('*', sameOriginOnly);
@@ -62,7 +63,7 @@ export function createDemoApi(classrooms: Classrooms, outages: DemoOutages, opti
   const classroomOf = (id: string) => classrooms.get(id);
 
   api.post('/classes', async (c) => {
-    const decision = await openLimiter.consume(clientAddress(c, trustProxy), now());
+    const decision = await openLimiter.consume(clientAddress(c, proxies), now());
     if (!decision.allowed) {
       throw new HttpError(429, 'rate-limited', 'Trop de classes ouvertes depuis cette adresse : réessayez dans une minute.', Math.ceil(decision.retryAfterMs / 1000));
     }

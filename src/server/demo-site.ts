@@ -49,7 +49,7 @@ export interface DemoSiteOptions {
    */
   outages?: DemoOutages;
   /** As the queue API's `--trust-proxy`: who opens classrooms, for the demo API's per-client limit. */
-  trustProxy?: boolean;
+  trustProxy?: readonly string[];
 }
 
 export interface DemoSite {

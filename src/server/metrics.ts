@@ -2,9 +2,10 @@
  * `GET /metrics` in Prometheus format.
  *
  * Two kinds of series, aggregated differently:
- * - room series (`antichambre_room_*`, `antichambre_admissions_total`, `antichambre_expirations_total`)
- *   are read from the store at scrape time. With Redis every instance reports the same room-wide
- *   numbers: aggregate them with `max by (room)`, not `sum`.
+ * - room series (room-metrics.ts: `antichambre_room_*`, `antichambre_rooms`, `antichambre_admissions_total`,
+ *   `antichambre_expirations_total`) are read from the store, per named room plus `room="_other"`, at a
+ *   cost that does not grow with the number of rooms. With Redis every instance reports the same
+ *   room-wide numbers: aggregate them with `max by (room)`, not `sum`.
  * - request series (`antichambre_http_*`) count what this instance served: `sum` them.
  *
  * Routes are labelled by their pattern (`/api/v1/rooms/:room/tickets`), never the raw path: one series
@@ -12,13 +13,17 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { RequestMetrics } from './request-metrics.js';
-import type { Store } from './stores/store.js';
+import { RoomMetrics, type RoomMetricsOptions } from './room-metrics.js';
 
-export interface MetricsOptions {
-  store: Store;
-  now: () => number;
+/**
+ * Rendering the text costs ~1 ms (a hundred request series); a scrape loop on the main port would queue
+ * pupils' polls behind it. Prometheus scrapes every 15 s or so: a second-old text changes nothing for it.
+ */
+const TEXT_TTL_MS = 1000;
+
+export interface MetricsOptions extends Omit<RoomMetricsOptions, 'onRead'> {
   /** Also export the process's CPU, memory, event-loop lag (off in tests: it starts timers). */
   processMetrics?: boolean;
 }
@@ -35,27 +40,18 @@ export class Metrics {
     },
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   );
-  private readonly room = {
-    waiting: this.roomGauge('antichambre_room_waiting', 'Pupils waiting in line (pre-queue included).'),
-    active: this.roomGauge('antichambre_room_active', 'Admitted sessions holding a seat.'),
-    capacity: this.roomGauge('antichambre_room_capacity', 'Seats: max admitted sessions at once.'),
-    open: this.roomGauge('antichambre_room_open', '1 when admissions are open, 0 when paused.'),
-  };
-  private readonly admissions = new Counter({
-    name: 'antichambre_admissions_total',
-    help: 'Pupils admitted since the room was created (room-wide, from the store).',
-    labelNames: ['room'] as const,
-    registers: [this.registry],
-  });
-  private readonly expirations = new Counter({
-    name: 'antichambre_expirations_total',
-    help: 'Tickets that expired since the room was created, by the state they were in (room-wide, from the store).',
-    labelNames: ['room', 'state'] as const,
-    registers: [this.registry],
-  });
+  private readonly rooms: RoomMetrics;
+  /** The last exposition text: a scrape loop gets it again for TEXT_TTL_MS instead of a new rendering each time. */
+  private text: { body: string; at: number } | null = null;
 
   constructor(private readonly options: MetricsOptions) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'antichambre_' });
+    this.rooms = new RoomMetrics(this.registry, { ...options, onRead: () => (this.text = null) });
+  }
+
+  /** Gives a room its own series (an admin configured it); see room-metrics.ts. */
+  nameRoom(room: string): void {
+    this.rooms.nameRoom(room);
   }
 
   /** Times every request; must be the first middleware so that it sees CORS, limits and errors too. */
@@ -78,32 +74,14 @@ export class Metrics {
     this.requests.of(method, route, status).observe((performance.now() - start) / 1000);
   }
 
-  /** The exposition text, room series freshly read from the store. */
+  /** The exposition text: room series from the last reading of the store (room-metrics.ts). */
   async exposition(): Promise<{ contentType: string; body: string }> {
-    await this.readRooms();
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
-  }
-
-  private async readRooms(): Promise<void> {
-    const rooms = await this.options.store.listRooms(this.options.now());
-    // Reset first: a room that disappeared must not linger with its last value.
-    for (const series of [...Object.values(this.room), this.admissions, this.expirations]) series.reset();
-    for (const snapshot of rooms) {
-      const room = snapshot.room;
-      this.room.waiting.set({ room }, snapshot.waiting);
-      this.room.active.set({ room }, snapshot.active);
-      this.room.capacity.set({ room }, snapshot.settings.capacity);
-      this.room.open.set({ room }, snapshot.settings.open ? 1 : 0);
-      const totals = snapshot.totals;
-      if (!totals) continue; // this store does not count: no series rather than a false 0
-      this.admissions.inc({ room }, totals.admitted);
-      this.expirations.inc({ room, state: 'waiting' }, totals.expiredWaiting);
-      this.expirations.inc({ room, state: 'admitted' }, totals.expiredSessions);
+    await this.rooms.beforeScrape();
+    const now = this.options.now();
+    if (this.text === null || now - this.text.at >= TEXT_TTL_MS || now < this.text.at) {
+      this.text = { body: await this.registry.metrics(), at: now };
     }
-  }
-
-  private roomGauge(name: string, help: string): Gauge<'room'> {
-    return new Gauge({ name, help, labelNames: ['room'] as const, registers: [this.registry] });
+    return { contentType: this.registry.contentType, body: this.text.body };
   }
 }
 

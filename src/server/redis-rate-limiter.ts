@@ -17,11 +17,26 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly prefix = 'antichambre',
     /** Which limit this is: several limits may share a client's address. */
     private readonly name = 'join',
+    /** The store's view of Redis (redis-connection.ts), so a limiter failure is logged once per episode too. */
+    private readonly health?: { failed(reason: string): void; succeeded(): void },
   ) {}
 
+  /**
+   * A Redis failure rejects with the store's StoreUnavailableError: 503 + Retry-After, not fail-open.
+   * The limiter and the queue share one Redis: when the limiter cannot reach it, the join that follows
+   * cannot either, and failing open would only make that join wait for a second timeout (2 s instead
+   * of 1) to give the same 503.
+   */
   async consume(client: string, now: number): Promise<RateDecision> {
     const key = `${this.prefix}:ratelimit:${this.name}:${client}`;
-    const reply = await tokenBucket.run(this.client, [key], [Math.floor(now), this.policy.perMinute, this.policy.burst]);
+    let reply: unknown;
+    try {
+      reply = await tokenBucket.run(this.client, [key], [Math.floor(now), this.policy.perMinute, this.policy.burst]);
+    } catch (error) {
+      this.health?.failed(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    this.health?.succeeded();
     const [allowed, retryAfterMs] = Array.isArray(reply) ? reply.map(Number) : [1, 0];
     return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterMs: retryAfterMs ?? 1000 };
   }

@@ -34,8 +34,8 @@ export async function bodyText(c: Context): Promise<string | null> {
 }
 
 /**
- * Parses a JSON body against a schema, whatever its Content-Type: sendBeacon sends text/plain, and
- * accepting it also spares cross-origin callers a preflight.
+ * Parses a JSON body against a schema, whatever its Content-Type: a release may come from sendBeacon
+ * (text/plain). Joins check theirs first (join-origin.ts): there a preflight is the point.
  */
 export function parseJson<S extends v.GenericSchema>(text: string | null, schema: S): v.InferOutput<S> {
   if (text === null) throw new HttpError(400, 'bad-json', 'A JSON body is required.');

@@ -8,7 +8,10 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { API_PATH, createServerApp, type AppOptions } from './app.js';
 import { answerClientErrorsWithJson } from './client-error.js';
-import type { ServerSettings } from './settings.js';
+import { applyDeclaredRooms } from './declared-rooms.js';
+import { DEFAULT_SETTINGS, type ServerSettings } from './settings.js';
+import { listenForMetrics, type MetricsListener } from './metrics-listener.js';
+import { RedisDefenceState } from './defence-state.js';
 import { createServerWithFastPath } from './status-fast-path.js';
 import { memoryStoreFromSettings } from './stores/memory-from-settings.js';
 import { redisJoinLimiter, redisStoreFromSettings } from './stores/redis-from-settings.js';
@@ -34,8 +37,19 @@ export interface StartOptions extends Partial<ServerSettings> {
   admissionKey?: AppOptions['admissionKey'];
   /** Shared join limiter; in Redis with `redisUrl`, else in memory, when absent. */
   joinLimiter?: AppOptions['joinLimiter'];
+  /** Rooms' proof-of-work state; in Redis with `redisUrl`, else in memory, when absent. */
+  defence?: AppOptions['defence'];
   /** Process metrics on /metrics (the CLI turns them on). */
   processMetrics?: boolean;
+  /**
+   * Serve /metrics on a listener of its own on this port (0: a free one), unless `metricsToken` is set.
+   * Absent: no such listener (the CLI passes --metrics-port, default 9464). See metrics-route.ts.
+   */
+  metricsPort?: number;
+  /** Interface of that listener. Default 127.0.0.1: this machine only. */
+  metricsHost?: string;
+  /** Serve /metrics on the main port instead, to `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
   /** How long close() lets requests in flight finish before cutting connections. Default 10 s. */
   shutdownGraceMs?: number;
   /** Mounts extra routes (e.g. the demo site) after the API. */
@@ -54,6 +68,10 @@ export interface RunningServer {
   apiUrl: string;
   adminToken: string;
   port: number;
+  /** Where /metrics is: the metrics listener's URL, or the main port's with `metricsToken`; absent: nowhere. */
+  metricsUrl?: string;
+  /** Why the metrics listener could not start (port taken…): the queue runs without it. */
+  metricsError?: string;
   /**
    * Graceful shutdown: stops accepting connections, /healthz turns 503, requests in flight finish (up to
    * `shutdownGraceMs`, then the remaining connections are cut), and resolves once the server is closed.
@@ -62,16 +80,21 @@ export interface RunningServer {
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const { port = 8080, host = '127.0.0.1', extend, intercept, shutdownGraceMs = 10_000, redisUrl, ...rest } = options;
+  const { port = 8080, host = '127.0.0.1', extend, intercept, shutdownGraceMs = 10_000, redisUrl, metricsPort, metricsHost = '127.0.0.1', ...rest } = options;
   const ownStore = rest.store === undefined && redisUrl !== undefined ? redisStoreFromSettings(redisUrl, rest) : undefined;
   // With Redis, joins are counted there too: every instance sees a client's joins, not just its own.
   const joinLimiter = rest.joinLimiter ?? (ownStore && redisJoinLimiter(ownStore, rest));
   const adminToken = options.adminToken ?? randomToken();
   let draining = false;
-  const { app, fastPath } = createServerApp({
+  const store = rest.store ?? ownStore ?? memoryStoreFromSettings(rest);
+  await ownStore?.whenConnected();
+  await applyDeclaredRooms(store, { ...DEFAULT_SETTINGS, ...definedOnly(rest) }, (rest.now ?? Date.now)());
+  const { app, fastPath, metrics } = createServerApp({
     ...rest,
-    store: rest.store ?? ownStore ?? memoryStoreFromSettings(rest),
+    store,
     joinLimiter,
+    // With Redis, rooms' proof-of-work state is shared there too (defence-state.ts).
+    defence: rest.defence ?? (ownStore && new RedisDefenceState(ownStore.client, ownStore.prefix)),
     secret: options.secret ?? randomToken(),
     adminToken,
     isDraining: () => draining,
@@ -88,14 +111,27 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   answerClientErrorsWithJson(server);
   const actualPort = (server.address() as AddressInfo).port;
   const origin = `http://${urlHost(host)}:${actualPort}`;
+  let metricsListener: MetricsListener | undefined;
+  let metricsError: string | undefined;
+  if (rest.metricsToken === undefined && metricsPort !== undefined) {
+    try {
+      metricsListener = await listenForMetrics(metrics, metricsPort, metricsHost);
+    } catch (error) {
+      // Pupils come first: a taken metrics port must not stop the queue at 8:00. The CLI says so.
+      metricsError = `cannot listen on ${metricsHost}:${metricsPort} for /metrics: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
   return {
     origin,
+    metricsUrl: rest.metricsToken !== undefined ? `${origin}/metrics` : metricsListener?.url,
+    metricsError,
     apiUrl: origin + API_PATH,
     adminToken,
     port: actualPort,
     close: () =>
       new Promise<void>((resolve, reject) => {
         draining = true;
+        void metricsListener?.close();
         // A request that hangs must not hold the shutdown forever (the orchestrator would SIGKILL anyway).
         const deadline = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
         deadline.unref();
@@ -115,4 +151,9 @@ function urlHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return 'localhost';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** `{capacity: undefined}` from a caller must not erase a default. */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

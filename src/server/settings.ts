@@ -1,4 +1,5 @@
 /** The knobs shared by the CLI, `createApp` and `startServer`, with their defaults. */
+import type { RoomConfig } from '../core/protocol.js';
 import { DEFAULT_ISSUER } from './tokens.js';
 
 export interface ServerSettings {
@@ -8,8 +9,26 @@ export interface ServerSettings {
   admitPerMinute: number;
   /** A waiting ticket not seen for this long loses its place. */
   waitingTtlSeconds: number;
-  /** An admitted session not seen for this long frees its seat; also the admission token lifetime. */
+  /** An admitted session not seen for this long frees its seat. */
   sessionTtlSeconds: number;
+  /**
+   * An admission token lives this long; every admitted status and heartbeat hands out a fresh one, so a
+   * pupil who stays keeps passing the gate (docs/protocol.md, "Admission lifetime").
+   */
+  admissionTtlSeconds: number;
+  /** An admitted session ends this long after admission, heartbeats or not: a school day. */
+  maxSessionSeconds: number;
+  /** Rooms whose admissions `/verify` accepts when the proxy names no room (strict gate); none: a room is required. */
+  gateRooms: readonly string[];
+  /**
+   * Rooms the operator declared (`--rooms FILE`): fields left out take the defaults above. Applied at
+   * start, and a declared room found missing (Redis data lost) is recreated from it, never from defaults.
+   */
+  declaredRooms?: Readonly<Record<string, RoomConfig>>;
+  /** Whether a pupil's join may create an unknown room: `join`, or `admin` (only declared and configured rooms); default `join`, `admin` with `declaredRooms`. */
+  roomCreation?: 'join' | 'admin';
+  /** Joins may not create more rooms than this (anonymous joins must not grow the state without bound). */
+  maxRooms: number;
   /** A pupil admitted while away has this long to come back (any status or heartbeat) before the seat passes on. */
   admitGraceSeconds: number;
   /** Origins allowed to call the API from a browser; `['*']` allows any. */
@@ -18,10 +37,15 @@ export interface ServerSettings {
   issuer: string;
   /** Cookie the widget stores the admission token in; `/verify` reads it. */
   admissionCookie: string;
-  /** Joins per client per minute (bursts up to as many); 0 turns the limit off. */
+  /** Joins per client per minute, sustained; 0 turns the limit off. */
   joinLimitPerMinute: number;
-  /** Take the client address from the last `X-Forwarded-For` entry (behind a reverse proxy only). */
-  trustProxy: boolean;
+  /** Joins a client may make at once after being quiet (the token bucket's size). */
+  joinBurst: number;
+  /**
+   * Reverse proxies (IP addresses, CIDRs or `loopback`) whose `X-Forwarded-For` is believed, walked from
+   * the right (client-address.ts). Empty: the socket's address is the client.
+   */
+  trustProxy: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -29,11 +53,25 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   admitPerMinute: 60,
   waitingTtlSeconds: 600,
   sessionTtlSeconds: 1800,
+  // Five minutes: short enough that a copied or leaked token soon stops working, long enough that a pupil
+  // reading one page (no heartbeat for a minute) keeps it: <antichambre-session> renews at half its life.
+  admissionTtlSeconds: 300,
+  // 10 hours: from before 8:00 to after 17:00, the longest school day.
+  maxSessionSeconds: 36_000,
+  gateRooms: [],
+  // 10,000: every school of a large académie with room to spare; a room a join created costs ~1.6 KB in
+  // memory and is forgotten once idle.
+  maxRooms: 10_000,
   admitGraceSeconds: 180,
   corsOrigins: ['*'],
   issuer: DEFAULT_ISSUER,
   admissionCookie: 'antichambre_admission',
-  // Generous on purpose: a whole school can sit behind one NAT address at 8:00.
-  joinLimitPerMinute: 600,
-  trustProxy: false,
+  // A school sits behind one NAT address: at 8:00 a few classes of ~30 open the ENT in the same minute
+  // (burst 100 = three classes at once), then the rest of a 1,000-pupil school trickles in over a quarter
+  // of an hour (~67/min: 60/min sustained). A pupil beyond that is not locked out: the widget retries
+  // after Retry-After (1 s per extra pupil at 60/min). One machine, which used to get 604 places in half
+  // a second (600 + 600/min), now gets at most 100, then one a second; proof of work does the rest.
+  joinLimitPerMinute: 60,
+  joinBurst: 100,
+  trustProxy: [],
 };

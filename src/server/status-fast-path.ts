@@ -15,6 +15,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { INTERNAL_ERROR_MESSAGE, errorBody } from './errors.js';
 import type { Metrics } from './metrics.js';
+import { storeHttpError } from './store-http-error.js';
 import { bearerToken } from './requests.js';
 import type { Store } from './stores/store.js';
 import { ticketGone, ticketStatus } from './ticket-view.js';
@@ -30,6 +31,8 @@ export interface StatusFastPathDeps {
   tokens: Tokens;
   now: () => number;
   sessionTtlMs: number;
+  admissionTtlMs: number;
+  maxSessionMs: number;
   admitGraceMs: number;
   metrics: Metrics;
   /** The CORS headers of an answer to this Origin (http-middleware.ts, corsHeaderList). */
@@ -49,6 +52,7 @@ export function statusFastPath(deps: StatusFastPathDeps): NodeFastPath {
     const now = deps.now();
     let status = 200;
     let body: string;
+    let retryAfter: number | undefined;
     try {
       const result = await store.status(room, id, now);
       if (result === null) {
@@ -57,16 +61,21 @@ export function statusFastPath(deps: StatusFastPathDeps): NodeFastPath {
         status = gone.status;
         body = JSON.stringify(gone.body);
       } else {
-        body = JSON.stringify(await ticketStatus(result, { tokens, now, sessionTtlMs: deps.sessionTtlMs, admitGraceMs: deps.admitGraceMs }));
+        const { sessionTtlMs, admissionTtlMs, maxSessionMs, admitGraceMs } = deps;
+        body = JSON.stringify(await ticketStatus(result, { tokens, now, sessionTtlMs, admissionTtlMs, maxSessionMs, admitGraceMs }));
       }
     } catch (error) {
-      deps.logError(error);
-      status = 500;
-      body = JSON.stringify(errorBody('internal', INTERNAL_ERROR_MESSAGE));
+      // A store fault is "wait" (503 + Retry-After), as on the Hono routes; anything else is a bug.
+      const known = storeHttpError(error);
+      if (known === undefined) deps.logError(error);
+      status = known?.status ?? 500;
+      retryAfter = known?.retryAfterSeconds;
+      body = JSON.stringify(known?.body ?? errorBody('internal', INTERNAL_ERROR_MESSAGE));
     }
     if (!res.headersSent && !res.destroyed) {
       // Raw headers (a flat list): Node then skips validating and lower-casing a header object.
       const headers = ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(body))];
+      if (retryAfter !== undefined) headers.push('retry-after', String(Math.ceil(retryAfter)));
       const cors = deps.corsHeaders(req.headers.origin);
       for (let i = 0; i < cors.length; i++) headers.push(cors[i]!);
       res.writeHead(status, headers);

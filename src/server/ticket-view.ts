@@ -8,8 +8,12 @@ import type { Tokens } from './tokens.js';
 export interface ViewContext {
   tokens: Tokens;
   now: number;
-  /** Admission tokens expire this long after admission; admitted clients are paced from it too. */
+  /** An admitted session not seen for this long ends; admitted clients are paced from it too. */
   sessionTtlMs: number;
+  /** Each admission token lives this long from the answer that carries it (docs/protocol.md, "Admission lifetime"). */
+  admissionTtlMs: number;
+  /** No token outlives admittedAt + maxSession: the store ends the session then. */
+  maxSessionMs: number;
   /** How long an admission waits to be claimed: no hint may outlast it (rooms.ts `graceSafePollMaxMs`). */
   admitGraceMs: number;
   /** Status requests per second the whole line of a room may send (rooms.ts); a default when absent. */
@@ -22,7 +26,9 @@ export async function ticketStatus(result: TicketResult, ctx: ViewContext, withC
   // path (every status poll) V8 builds `{...a, k: v, ...b}` many times slower than a plain literal.
   const serverTime = new Date(ctx.now).toISOString();
   if (ticket.state === 'admitted' && ticket.admittedAt !== null) {
-    const expiresAt = ticket.admittedAt + ctx.sessionTtlMs;
+    // A fresh token on every admitted answer, so a pupil who keeps coming back keeps passing the gate;
+    // a short one, so a copied or released token soon stops (the gate also asks the store, cached 2 s).
+    const expiresAt = Math.min(ctx.now + ctx.admissionTtlMs, ticket.admittedAt + ctx.maxSessionMs);
     const token = await ctx.tokens.admissionToken({ room: ticket.room, ticketId: ticket.id, admittedAt: ticket.admittedAt, expiresAt });
     const admitted: TicketStatus = {
       id: ticket.id,
@@ -33,7 +39,8 @@ export async function ticketStatus(result: TicketResult, ctx: ViewContext, withC
       etaSeconds: 0,
       etaLowSeconds: 0,
       etaHighSeconds: 0,
-      pollAfterMs: admittedPollAfterMs(ctx.sessionTtlMs),
+      // Paced by the shorter of the two lives, so a page that keeps polling always holds a valid token.
+      pollAfterMs: admittedPollAfterMs(Math.min(ctx.sessionTtlMs, ctx.admissionTtlMs)),
       serverTime,
     };
     if (withCredential) admitted.ticket = ctx.tokens.ticketCredential(ticket.room, ticket.id, ticket.createdAt);
@@ -59,6 +66,8 @@ export async function ticketStatus(result: TicketResult, ctx: ViewContext, withC
       graceSafePollMaxMs(position, room.settings.admitPerMinute, ctx.admitGraceMs),
     ),
     serverTime,
+    // Said to the pupil while waiting (« vous aurez 3 minutes pour entrer »), not learnt by losing the place.
+    admitGraceSeconds: Math.round(ctx.admitGraceMs / 1000),
   };
   if (withCredential) waiting.ticket = ctx.tokens.ticketCredential(ticket.room, ticket.id, ticket.createdAt);
   return waiting;

@@ -46,9 +46,11 @@ export class Tokens {
     if (parts.length !== 3) return false;
     const [credId, iat, sig] = parts as [string, string, string];
     if (credId !== id || !/^[0-9a-z]{1,12}$/.test(iat) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) return false;
-    const given = Buffer.from(sig, 'base64url');
-    const expected = this.mac(room, id, iat);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    // Compared as text, not decoded bytes: 43 base64url characters carry 258 bits for the MAC's 256, so
+    // four spellings of the last character decode to the same bytes. Only the canonical one is accepted,
+    // so a credential has exactly one form (nothing to replay under another spelling).
+    const expected = this.mac(room, id, iat).toString('base64url');
+    return timingSafeEqual(Buffer.from(sig), Buffer.from(expected));
   }
 
   /**

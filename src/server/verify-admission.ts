@@ -74,6 +74,7 @@ export function createAdmissionVerifier(options: VerifyAdmissionOptions): Admiss
   const issuer = options.issuer ?? DEFAULT_ISSUER;
   const rooms = options.room === undefined ? undefined : typeof options.room === 'string' ? [options.room] : [...options.room];
   return async (token) => {
+    if (!canonicalSignature(token)) return { valid: false, reason: 'malformed', message: 'The admission token signature is not canonical base64url.' };
     try {
       const { payload } = await jwtVerify(token, key, {
         algorithms,
@@ -89,6 +90,16 @@ export function createAdmissionVerifier(options: VerifyAdmissionOptions): Admiss
       return failure(error);
     }
   };
+}
+
+/**
+ * jose decodes the signature leniently: an ES256 signature (64 bytes, 86 characters) has 4 spare bits in
+ * its last character, so 16 spellings verify. One token, one spelling: a gate or an ENT that remembers
+ * tokens (jti, caches) must not see the same admission under another name.
+ */
+function canonicalSignature(token: string): boolean {
+  const signature = token.slice(token.lastIndexOf('.') + 1);
+  return Buffer.from(signature, 'base64url').toString('base64url') === signature;
 }
 
 function resolveKey(options: VerifyAdmissionOptions): { key: JWTVerifyGetKey | KeyObject | CryptoKey | JWK | Uint8Array; algorithms: string[] } {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { planNextHeartbeat, shouldSendHeartbeat, type HeartbeatPlan } from '../../src/core/heartbeat-plan.js';
+import { planNextHeartbeat, renewalTime, shouldSendHeartbeat, type HeartbeatPlan } from '../../src/core/heartbeat-plan.js';
 
 const ADMITTED = 5_000_000;
 const MIN = 60_000;
@@ -57,6 +57,32 @@ describe('heartbeat-plan', () => {
     const draws = [0, 0.25, 0.5, 0.999];
     const times = draws.map((r) => planNextHeartbeat(ADMITTED, () => r).notBefore - ADMITTED);
     assert.deepEqual(times, [60_000, 63_750, 67_500, 74_985]);
+  });
+
+  it('renews a 5-minute admission of a pupil reading without input at half its remaining life', () => {
+    const ADMISSION_MS = 5 * MIN;
+    let endsAt = ADMITTED + ADMISSION_MS;
+    let plan: HeartbeatPlan = { ...planNextHeartbeat(ADMITTED, noJitter), renewAt: renewalTime(ADMITTED, endsAt) };
+    const lastActivityAt = ADMITTED; // reads, never touches anything
+    const sent: number[] = [];
+    for (let now = ADMITTED + 1000; now <= ADMITTED + 15 * MIN; now += 1000) {
+      if (!shouldSendHeartbeat(plan, lastActivityAt, now)) continue;
+      sent.push(now - ADMITTED);
+      endsAt = now + ADMISSION_MS; // the answer's fresh admission
+      plan = { ...planNextHeartbeat(now, noJitter), renewAt: renewalTime(now, endsAt) };
+    }
+    assert.deepEqual(sent, [150_000, 300_000, 450_000, 600_000, 750_000, 900_000], 'every 2.5 min, each well before the cookie expires');
+  });
+
+  it('retries a failed renewal at half of what is left, then leaves it to activity once the admission is over', () => {
+    const endsAt = ADMITTED + 300_000;
+    const tries: number[] = [];
+    for (let at = renewalTime(ADMITTED, endsAt); at !== undefined; at = renewalTime(at, endsAt)) tries.push(endsAt - at);
+    assert.deepEqual(tries, [150_000, 75_000, 37_500, 18_750, 9_375, 4_687, 2_343, 1_171], 'time left at each try');
+    assert.equal(renewalTime(endsAt - 1000, endsAt), undefined);
+    assert.equal(renewalTime(endsAt + 5000, endsAt), undefined, 'already over: nothing to renew');
+    const plan: HeartbeatPlan = { lastSentAt: ADMITTED, notBefore: ADMITTED + MIN, renewAt: undefined };
+    assert.equal(shouldSendHeartbeat(plan, ADMITTED, ADMITTED + 10 * MIN), false, 'no renewal due, no activity: silence');
   });
 
   it('never goes under a minute even with a broken random source', () => {

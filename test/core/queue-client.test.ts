@@ -66,7 +66,9 @@ test('HTTP errors become typed outcomes', async () => {
     [json({ error: { code: 'unauthorized', message: '' } }, { status: 401 }), { kind: 'unauthorized', httpStatus: 401 }],
     [json({ error: { code: 'ticket-not-found', message: '' } }, { status: 404 }), { kind: 'not-found', httpStatus: 404, serverCode: 'ticket-not-found' }],
     [new Response('<h1>Not Found</h1>', { status: 404 }), { kind: 'not-found', httpStatus: 404, serverCode: undefined }],
-    [json({ error: { code: 'bad-room', message: '' } }, { status: 400 }), { kind: 'rejected', httpStatus: 400, serverCode: 'bad-room' }],
+    [json({ error: { code: 'bad-room', message: '' } }, { status: 400 }), { kind: 'rejected', httpStatus: 400, serverCode: 'bad-room', pow: undefined }],
+    // A room asking for a proof of work: the challenge comes with the refusal, checked by the solver chunk.
+    [json({ error: { code: 'pow-required', message: '' }, pow: { salt: 's' } }, { status: 428 }), { kind: 'rejected', httpStatus: 428, serverCode: 'pow-required', pow: { salt: 's' } }],
     [new Response('Bad gateway', { status: 502 }), { kind: 'server-error', httpStatus: 502 }],
     [new Response('', { status: 429, headers: { 'Retry-After': '12' } }), { kind: 'throttled', httpStatus: 429, retryAfterMs: 12_000 }],
     [new Response('', { status: 503, headers: { 'Retry-After': 'whenever' } }), { kind: 'throttled', httpStatus: 503, retryAfterMs: null }],

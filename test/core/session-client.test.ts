@@ -14,19 +14,33 @@ function recordingFetch(answer: () => Response | Promise<Response>) {
 }
 
 describe('session-client: heartbeat and keepalive release', () => {
-  it('sends the heartbeat with the credential as Bearer and reads 204 as alive', async () => {
-    const { calls, fetchFn } = recordingFetch(() => new Response(null, { status: 204 }));
-    assert.equal(await sendHeartbeat(session, fetchFn), 'alive');
+  it('sends the heartbeat with the credential as Bearer and reads the fresh admission of the 200 answer', async () => {
+    const status = { state: 'admitted', serverTime: '2026-09-01T08:00:00.000Z', admission: { token: 'a.b.c', expiresAt: '2026-09-01T08:05:00.000Z' } };
+    const { calls, fetchFn } = recordingFetch(() => Response.json(status));
+    assert.deepEqual(await sendHeartbeat(session, fetchFn), {
+      outcome: 'alive',
+      admission: { token: 'a.b.c', expiresAt: '2026-09-01T08:05:00.000Z' },
+      serverTime: Date.parse('2026-09-01T08:00:00.000Z'),
+    });
     assert.equal(calls[0]?.url, 'https://ent.example/api/v1/rooms/college-a/tickets/abc123/heartbeat');
     assert.equal(calls[0]?.init.method, 'POST');
     assert.deepEqual(calls[0]?.init.headers, { Authorization: 'Bearer abc123.sig' });
   });
 
+  it('an answer without a usable admission is still alive, with nothing to renew the cookie with', async () => {
+    for (const body of ['', 'not json', '{}', '{"admission":{"token":"a.b.c","expiresAt":"soon"},"serverTime":"2026-09-01T08:00:00Z"}',
+      '{"admission":{"token":"a.b.c","expiresAt":"2026-09-01T07:00:00Z"},"serverTime":"2026-09-01T08:00:00Z"}']) {
+      assert.deepEqual(await sendHeartbeat(session, recordingFetch(() => new Response(body, { status: 200 })).fetchFn), { outcome: 'alive' }, body);
+    }
+    assert.deepEqual(await sendHeartbeat(session, recordingFetch(() => new Response(null, { status: 204 })).fetchFn), { outcome: 'alive' }, 'an older server');
+  });
+
   it('tells a seat the server gave away (410, 401) from a passing failure (503, network)', async () => {
-    assert.equal(await sendHeartbeat(session, recordingFetch(() => new Response('{}', { status: 410 })).fetchFn), 'gone');
-    assert.equal(await sendHeartbeat(session, recordingFetch(() => new Response('{}', { status: 401 })).fetchFn), 'gone');
-    assert.equal(await sendHeartbeat(session, recordingFetch(() => new Response('', { status: 503 })).fetchFn), 'unknown');
-    assert.equal(await sendHeartbeat(session, recordingFetch(() => Promise.reject(new TypeError('offline'))).fetchFn), 'unknown');
+    const outcome = async (answer: () => Response | Promise<Response>) => (await sendHeartbeat(session, recordingFetch(answer).fetchFn)).outcome;
+    assert.equal(await outcome(() => new Response('{}', { status: 410 })), 'gone');
+    assert.equal(await outcome(() => new Response('{}', { status: 401 })), 'gone');
+    assert.equal(await outcome(() => new Response('', { status: 503 })), 'unknown');
+    assert.equal(await outcome(() => Promise.reject(new TypeError('offline'))), 'unknown');
   });
 
   it('releases with keepalive and a text/plain body (no preflight), and never throws', async () => {

@@ -58,3 +58,25 @@ test('when IndexedDB throws, tickets live in memory and the console says so once
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /IndexedDB/);
 });
+
+test('follow claims the one navigation of a ticket, atomically: later calls learn when it was', async () => {
+  let now = 10;
+  const backend = memoryBackend();
+  const tab1 = createTicketStore(endpoint, 'room-a', { backend, now: () => now });
+  const tab2 = createTicketStore(endpoint, 'room-a', { backend, now: () => now });
+  await tab1.ensure(() => key);
+  await tab1.save(key, { id: 'ticket-0001', ticket: 'cred' });
+  const claims = await Promise.all([tab1.follow('ticket-0001'), tab2.follow('ticket-0001')]);
+  assert.deepEqual(claims, [undefined, 10], 'one tab goes, the other is told');
+  now = 99;
+  assert.equal(await tab2.follow('ticket-0001'), 10, 'the first time stays');
+  assert.equal((await tab1.read())?.followedAt, 10);
+  assert.equal(await tab1.follow('ticket-other'), undefined, 'another ticket (not stored) is not blocked');
+  assert.equal((await tab1.read())?.followedAt, 10);
+});
+
+test('a follow time of the wrong shape is ignored like any corrupt record', async () => {
+  const backend = memoryBackend();
+  await backend.update(`${endpoint}|room-a`, () => ({ key, updatedAt: 1, followedAt: 'yesterday' }));
+  assert.equal(await createTicketStore(endpoint, 'room-a', { backend }).read(), undefined);
+});

@@ -43,7 +43,9 @@ test('joins, stores the ticket, then polls on the server pace', async () => {
   assert.equal(last().phase, 'waiting');
   assert.equal(last().status?.position, 5);
   assert.equal(last().joinPosition, 5);
-  assert.deepEqual(await store.read(), { key: 'key-1'.padEnd(32, 'x'), id: 'ticket-0001', ticket: 'cred-1', joinPosition: 5, updatedAt: clock.time });
+  const { last: kept, ...stored } = (await store.read())!;
+  assert.deepEqual(stored, { key: 'key-1'.padEnd(32, 'x'), id: 'ticket-0001', ticket: 'cred-1', joinPosition: 5, updatedAt: clock.time });
+  assert.equal((kept as { position?: number } | undefined)?.position, 5, 'the last status is kept with the ticket, for a reload');
   await clock.advance(4_999);
   assert.equal(client.count('status'), 0, 'pollAfterMs 5000 is respected (random 0.5 → no jitter)');
   await clock.advance(1);
@@ -322,5 +324,67 @@ test('a hidden tab polls no more often than the server asks', async () => {
   assert.equal(client.count('status'), 2);
   await clock.advance(8_000);
   assert.equal(client.count('status'), 3, 'visible again: the usual ±20 % applies');
+  waitingRoom.stop();
+});
+
+test('a restart shows the kept status at once, while joining, until the server answers', async () => {
+  const client = new ScriptedClient([joined({ pollAfterMs: 60_000 })], ['hang']);
+  const { clock, store, waitingRoom } = setup(client);
+  waitingRoom.start();
+  await clock.advance(0);
+  waitingRoom.stop();
+  const again = setup(client, { store });
+  again.waitingRoom.start();
+  await again.clock.advance(0);
+  assert.equal(again.last().phase, 'joining');
+  assert.equal(again.last().kept?.position, 5, 'the last known position, from storage');
+  assert.equal(again.last().status, undefined, 'not a status of this run');
+  assert.equal(again.last().lastUpdate, clock.time, 'with the time it was stored');
+  again.waitingRoom.stop();
+});
+
+test('an admission already followed (back from the gate) is polled again instead of honoured from storage', async () => {
+  const client = new ScriptedClient([], [ok(status({ state: 'admitted', position: null, ahead: 0, admission, pollAfterMs: 5_000 })), ok(status({ state: 'released', position: null, ahead: 0 }))]);
+  const { clock, store, waitingRoom, last } = setup(client);
+  await store.ensure(() => 'k'.repeat(32));
+  await store.save('k'.repeat(32), { id: 'ticket-0001', ticket: 'cred', admission });
+  assert.equal(await store.follow('ticket-0001'), undefined, 'the first claim goes');
+  assert.equal(typeof (await store.follow('ticket-0001')), 'number', 'the second is told when the first was');
+  waitingRoom.start();
+  await clock.advance(6_000);
+  assert.equal(client.count('status'), 1, 'asked the server rather than trust the stored admission');
+  assert.equal(last().phase, 'admitted');
+  await clock.advance(10_000);
+  assert.equal(client.count('status'), 2, 'still polling while admitted: the end of the ticket comes through');
+  assert.notEqual((await store.read())?.id, 'ticket-0001', 'and a fresh wait begins, without "expired"');
+  assert.notEqual(last().phase, 'expired');
+  waitingRoom.stop();
+});
+
+test('an admission already over by the server clock keeps the poll going until a live one comes', async () => {
+  const serverTime = '2026-01-05T07:55:00.000Z';
+  const dead = { token: 'dead', expiresAt: '2026-01-05T07:54:00.000Z' };
+  const admitted = (a: typeof admission) => ok(status({ state: 'admitted', position: null, ahead: 0, admission: a, serverTime, pollAfterMs: 5_000 }));
+  const client = new ScriptedClient([joined({ state: 'admitted', position: null, ahead: 0, admission: dead, serverTime })], [admitted(dead), admitted({ ...admission, expiresAt: '2026-01-05T08:00:00.000Z' })]);
+  const { clock, waitingRoom, last } = setup(client);
+  waitingRoom.start();
+  await clock.advance(20_000);
+  assert.equal(client.count('status'), 2, 'polled on after each dead admission, and stopped after the live one');
+  assert.equal(last().admission?.token, admission.token);
+  await clock.advance(60_000);
+  assert.equal(client.count('status'), 2);
+  waitingRoom.stop();
+});
+
+test('a kept status of another shape (another version wrote it) is not shown, and the ticket is kept', async () => {
+  const client = new ScriptedClient([], ['hang']);
+  const { clock, store, waitingRoom, last } = setup(client);
+  await store.ensure(() => 'k'.repeat(32));
+  await store.save('k'.repeat(32), { id: 'ticket-0001', ticket: 'cred', last: { position: 'three' } });
+  waitingRoom.start();
+  await clock.advance(0);
+  assert.equal(last().phase, 'joining');
+  assert.equal(last().ticketId, 'ticket-0001', 'the same ticket resumes');
+  assert.equal(last().kept, undefined);
   waitingRoom.stop();
 });

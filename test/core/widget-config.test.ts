@@ -35,3 +35,13 @@ test('each bad attribute is named by its error code', () => {
     assert.throws(() => parseWidgetConfig(attributes, page), (e) => e instanceof AntichambreError && e.code === code, code);
   }
 });
+
+test('a return-url that is the page itself (hash aside) is dropped: the element reveals its content, no reload', () => {
+  const login = 'https://ent.example/login';
+  assert.equal(parseWidgetConfig({ endpoint: '/api', room: 'r', returnUrl: '/login' }, login).returnUrl, undefined);
+  assert.equal(parseWidgetConfig({ endpoint: '/api', room: 'r', returnUrl: '/login#form' }, login, `${login}#top`).returnUrl, undefined);
+  // The base URI may differ from the page (a <base> element): the page's own URL decides.
+  assert.equal(parseWidgetConfig({ endpoint: '/api', room: 'r', returnUrl: 'login' }, 'https://ent.example/', login).returnUrl, undefined);
+  assert.equal(parseWidgetConfig({ endpoint: '/api', room: 'r', returnUrl: '/login?next=/home' }, login).returnUrl, `${login}?next=/home`);
+  assert.equal(parseWidgetConfig({ endpoint: '/api', room: 'r', returnUrl: '/home' }, login).returnUrl, 'https://ent.example/home');
+});

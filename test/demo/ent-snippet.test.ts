@@ -1,6 +1,7 @@
 /** The administrator's snippets on the teachers' page: filled in from the form, never broken by it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { entSnippets } from '../../demo/ent-snippet.js';
 
 const good = { room: 'college-jean-moulin', endpoint: 'https://file.ent.example/api/v1', idleMinutes: '15' };
@@ -48,4 +49,11 @@ test('an endpoint with a query string is escaped inside its attribute', () => {
   const result = entSnippets({ ...good, endpoint: 'https://file.ent.example/api/v1?a=1&b=2' });
   assert.ok(result.ok);
   assert.match(result.login, /endpoint="https:\/\/file\.ent\.example\/api\/v1\?a=1&amp;b=2"/);
+});
+
+test("with the README's values, the login snippet is recipe (a)'s login page (docs/recipes/widget/login.html)", async () => {
+  const recipe = await readFile(new URL('../../docs/recipes/widget/login.html', import.meta.url), 'utf8');
+  const result = entSnippets(good);
+  assert.ok(result.ok);
+  assert.equal(`${result.login}\n`, recipe);
 });

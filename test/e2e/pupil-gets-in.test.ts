@@ -62,7 +62,7 @@ test('a pupil waits in line, keeps the place through a reload, and gets in when 
 
   await page.goto(`${server.origin}/example-ent/`);
   const widget = page.locator('antichambre-queue');
-  await widget.getByText(/Vous êtes .*1/).waitFor({ timeout: 15_000 });
+  await widget.getByText(/Vous êtes en position 1/).waitFor({ timeout: 15_000 });
   const form = page.getByRole('button', { name: 'Se connecter' });
   assert.equal(await form.isVisible(), false, 'the login form is hidden while the pupil waits');
 
@@ -70,7 +70,7 @@ test('a pupil waits in line, keeps the place through a reload, and gets in when 
   assert.ok(firstId, 'the ticket is stored in IndexedDB');
 
   await page.reload();
-  await widget.getByText(/Vous êtes .*1/).waitFor({ timeout: 15_000 });
+  await widget.getByText(/Vous êtes en position 1/).waitFor({ timeout: 15_000 });
   assert.equal(await storedTicketId(page), firstId, 'a reload resumes the same ticket');
   const room = (await (await fetch(`${server.apiUrl}/rooms/${ROOM}`)).json()) as { waiting: number };
   assert.equal(room.waiting, 1, 'the reload did not take a second place in line');

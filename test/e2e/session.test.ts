@@ -68,7 +68,7 @@ test('an idle pupil is warned, then released, and the next pupil in line gets th
   const second = await browser.newContext();
   const next = await second.newPage();
   await next.goto(`${server.origin}/example-ent/`);
-  await next.locator('antichambre-queue').getByText(/Vous êtes .*1/).waitFor({ timeout: 15_000 });
+  await next.locator('antichambre-queue').getByText(/Vous êtes en position 1/).waitFor({ timeout: 15_000 });
   const line = await roomStatus();
   assert.equal(line.active, 1);
   assert.equal(line.waiting, 1);

@@ -50,7 +50,7 @@ export async function openTabs(context: BrowserContext, origin: string, count: n
 }
 
 /** Options in an object: a bare number would silently take the index in `pages.map(waitInLine)`. */
-export const waitInLine = (page: Page, { timeoutMs = 20_000 } = {}) => page.locator('antichambre-queue').getByText(/Vous êtes .*\d/).waitFor({ timeout: timeoutMs });
+export const waitInLine = (page: Page, { timeoutMs = 20_000 } = {}) => page.locator('antichambre-queue').getByText(/Vous êtes en position \d/).waitFor({ timeout: timeoutMs });
 
 /** The ticket the widget of this tab shows (its public `ticketId` property). */
 export const ticketIdOf = (page: Page) => page.locator('antichambre-queue').evaluate((el) => (el as HTMLElement & { ticketId?: string }).ticketId);

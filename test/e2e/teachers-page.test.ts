@@ -79,6 +79,8 @@ test("the page loads with no console error, and the pupil's phone shows a positi
   await position.waitFor({ timeout: 20_000 });
   const shown = Number((await position.innerText()).match(/\d+/)?.[0]);
   assert.ok(shown > 1, `the pupil waits behind the simulated class (position ${shown})`);
+  // RGAA 9.1: the phone's page keeps a first-level heading while the login form is hidden.
+  assert.equal(await phone().locator('h1').filter({ visible: true }).count(), 1, 'the waiting phone page has its h1');
   // The page tells the teacher what the phone shows.
   await page.locator('#etat-telephone', { hasText: `position ${shown}` }).waitFor({ timeout: 5000 });
 });
@@ -98,7 +100,7 @@ test('"Le serveur tombe en panne 30 s": the phone says the connection is lost, k
   await page.getByRole('button', { name: 'Le serveur tombe en panne 30 s' }).click();
   await page.locator('#panne', { hasText: /Serveur en panne : il répond de nouveau dans \d+ s/ }).waitFor();
   // The phone notices at its next request (its position is small, so it asks every few seconds).
-  await phone().locator('antichambre-queue').getByText('Connexion perdue, votre place est conservée').waitFor({ timeout: 20_000 });
+  await phone().locator('antichambre-queue').getByText('Connexion perdue, votre place est conservée').first().waitFor({ timeout: 20_000 });
   assert.equal(await phonePosition(), position, 'the place is still shown during the outage');
   await page.locator('#etat-telephone', { hasText: 'Connexion perdue' }).waitFor({ timeout: 5000 });
 
@@ -211,6 +213,22 @@ test('the picture moves, except for whoever asked for reduced motion', async () 
   assert.equal(await animation(), 'avance');
   await page.emulateMedia({ reducedMotion: 'reduce' });
   assert.equal(await animation(), 'none');
+  await page.emulateMedia({ reducedMotion: null });
+});
+
+test('the looping picture can be paused and restarted from the keyboard (RGAA 13.8)', async () => {
+  const playState = () => page.locator('.dessin .file').evaluate((g) => getComputedStyle(g).animationPlayState);
+  const pause = page.getByRole('button', { name: 'Mettre le dessin en pause' });
+  assert.equal(await playState(), 'running');
+  await pause.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await playState(), 'paused');
+  const resume = page.getByRole('button', { name: 'Relancer le dessin' });
+  assert.equal(await resume.getAttribute('aria-pressed'), 'true');
+  await resume.click();
+  assert.equal(await playState(), 'running');
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  assert.equal(await pause.isVisible(), false, 'nothing moves, so nothing to pause');
   await page.emulateMedia({ reducedMotion: null });
 });
 

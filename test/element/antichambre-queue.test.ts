@@ -48,7 +48,8 @@ describe('configuration errors', () => {
     it(`shows a French error for a bad "${attribute}" and sends nothing (${attributes})`, async () => {
       const { endpoint, scenario } = await faultEndpoint({ join: [joined()] });
       const errors: string[] = [];
-      const listener = (e: Event) => errors.push((e as CustomEvent<{ code: string }>).detail.code);
+      sinon.stub(console, 'error');
+      const listener = (e: Event) => errors.push((e as CustomEvent<{ message: string }>).detail.message);
       document.addEventListener('antichambre-error', listener);
       const el = await fixture<AntichambreQueue>(
         Object.assign(document.createElement('template'), {
@@ -56,10 +57,12 @@ describe('configuration errors', () => {
         }).content.firstElementChild as AntichambreQueue,
       );
       document.removeEventListener('antichambre-error', listener);
-      expect(panelText(el)).to.equal(`File d’attente mal configurée L’attribut « ${attribute} » est absent ou invalide.`);
+      // The pupil is told to fetch an adult, and can still sign in; the detail is for the integrator.
+      await untilText(el, /^La file d’attente ne fonctionne pas : prévenez votre professeur\.$/);
       expect(el.shadowRoot!.querySelector('[role=alert]')).to.exist;
-      expect(errors).to.have.length(1);
-      expect(slotShown(el)).to.be.false;
+      expect(errors).to.deep.equal([`L’attribut « ${attribute} » est absent ou invalide.`]);
+      expect((console.error as sinon.SinonStub).calledWithMatch(`L’attribut « ${attribute} » est absent ou invalide.`)).to.be.true;
+      expect(slotShown(el)).to.be.true;
       await sleep(300);
       expect(await faultRequests(scenario)).to.deep.equal([]);
       await expect(el).to.be.accessible();
@@ -110,17 +113,19 @@ describe('waiting', () => {
     const el = await mount(endpoint);
     expect((await joinedEvent).detail).to.deep.equal({ id: 'ticket-0001', position: 12, resumed: false });
     expect((await positionEvent).detail).to.deep.equal({ position: 12, ahead: 11, etaSeconds: 300 });
-    await el.updateComplete;
+    await untilText(el, /Vous êtes dans la file d’attente/);
     const text = panelText(el);
     expect(text).to.include('Vous êtes dans la file d’attente');
     expect(text).to.include('Vous êtes en position 12');
     expect(text).to.include('11 personnes devant vous');
     expect(text).to.include('Attente estimée : entre 4 et 6 minutes');
     expect(text).to.match(/Dernière mise à jour à \d\d:\d\d:\d\d/);
-    const bar = el.shadowRoot!.querySelector('[role=progressbar]')!;
-    expect(bar.getAttribute('aria-valuenow')).to.equal('0');
-    expect(bar.getAttribute('aria-valuemin')).to.equal('0');
-    expect(bar.getAttribute('aria-valuemax')).to.equal('100');
+    // A native <progress> (implicit role progressbar): drawn without any inline style, for strict CSPs.
+    const bar = el.shadowRoot!.querySelector('progress')!;
+    expect(bar.value).to.equal(0);
+    expect(bar.max).to.equal(100);
+    expect(bar.getAttribute('aria-label')).to.equal('Progression dans la file');
+    expect(el.shadowRoot!.querySelector('[style]'), 'no inline style attribute').to.be.null;
     expect(slotShown(el)).to.be.false;
     expect(el.ticketId).to.equal('ticket-0001');
     await expect(el).to.be.accessible();
@@ -131,10 +136,11 @@ describe('waiting', () => {
     const el = await mount(endpoint);
     await untilText(el, /en position 12/);
     await el.updateComplete;
-    expect(liveRegion(el)).to.equal('Nouvelle position dans la file : 12.');
+    // The first position heard says where the pupil is, not « Nouvelle position ».
+    expect(liveRegion(el)).to.equal('Dans la file d’attente, vous êtes en position 12.');
     await untilText(el, /en position 7/, 5_000);
-    expect(el.shadowRoot!.querySelector('[role=progressbar]')!.getAttribute('aria-valuenow')).to.equal('45');
-    expect(liveRegion(el)).to.equal('Nouvelle position dans la file : 12.', 'a second change within the minute is not announced');
+    expect(el.shadowRoot!.querySelector('progress')!.value).to.equal(45);
+    expect(liveRegion(el)).not.to.include('7', 'a second change within the minute is not announced');
   });
 
   it('speaks English with lang="en"', async () => {
@@ -165,7 +171,7 @@ describe('failures keep the place', () => {
       status: [{ status: 200, body: '{"id": "ticket-0001", "state": "wai' }, ok({ position: 11, ahead: 10 })],
     });
     const el = await mount(endpoint);
-    await untilText(el, /Connexion perdue, votre place est conservée, nouvel essai dans \d+ s\./, 5_000);
+    await untilText(el, /Connexion perdue, votre place est conservée, nouvel essai dans \d+ secondes?\./, 5_000);
     expect(panelText(el)).to.include('Vous êtes en position 12', 'the last known position stays on screen');
     await expect(el).to.be.accessible();
     await untilText(el, /en position 11/, 5_000);
@@ -190,9 +196,9 @@ describe('failures keep the place', () => {
     expect(detail.retryInMs).to.be.within(7_000, 9_700);
     expect(detail.message).to.equal('Connexion perdue, votre place est conservée');
     await el.updateComplete;
-    const first = Number(/nouvel essai dans (\d+) s/.exec(panelText(el))![1]);
+    const first = Number(/nouvel essai dans (\d+) secondes/.exec(panelText(el))![1]);
     expect(first).to.be.within(7, 10);
-    await until(() => Number(/nouvel essai dans (\d+) s/.exec(panelText(el))?.[1]) < first, () => 'the countdown moves', 2_500);
+    await until(() => Number(/nouvel essai dans (\d+) secondes?/.exec(panelText(el))?.[1]) < first, () => 'the countdown moves', 2_500);
   });
 
   it('offline: says the connection is lost without promising a time, sends nothing, and resumes once online', async () => {
@@ -212,7 +218,7 @@ describe('failures keep the place', () => {
 
     window.dispatchEvent(new Event('online'));
     await el.updateComplete;
-    expect(panelText(el)).to.match(/Connexion perdue, votre place est conservée, nouvel essai dans [0-2] s\./);
+    expect(panelText(el)).to.match(/Connexion perdue, votre place est conservée, nouvel essai dans [0-2] secondes?\./);
     await untilText(el, /en position 11/, 4_000);
     expect(panelText(el)).not.to.include('Connexion perdue');
   });
@@ -220,7 +226,7 @@ describe('failures keep the place', () => {
   it('a queue API that never answers: "wait" keeps trying and says so', async () => {
     const { endpoint } = await faultEndpoint({ join: [{ status: 0, hangUp: true }] });
     const el = await mount(endpoint);
-    await untilText(el, /^Le service d’attente ne répond pas, nouvel essai dans \d+ s\.$/, 5_000);
+    await untilText(el, /^Le service d’attente ne répond pas, nouvel essai dans \d+ secondes?\. Réessayer maintenant$/, 5_000);
     expect(slotShown(el)).to.be.false;
     await expect(el).to.be.accessible();
   });
@@ -323,7 +329,8 @@ describe('admission after a wait', () => {
     document.addEventListener('antichambre-admitted', cancel);
     try {
       const el = await mount(endpoint, uniqueRoom(), 'return-url="/after-login" admission-cookie="ent_q"');
-      await untilText(el, /^C’est votre tour ! Redirection… Continuer$/, 6_000);
+      // Vetoed: no countdown, the admission with a link to go on.
+      await untilText(el, /^C’est votre tour ! Vous pouvez vous connecter\. Continuer$/, 6_000);
       expect(el.shadowRoot!.querySelector('a')!.href).to.equal(`${location.origin}/after-login`);
       expect(slotShown(el)).to.be.false;
       expect(document.cookie).to.include(`ent_q=${granted.token}`);

@@ -71,7 +71,7 @@ describe('with the real queue server', function () {
     expect(detail.code).to.equal('throttled');
     expect(detail.retryInMs).to.be.within(6_900, 8_400);
     await el.updateComplete;
-    expect(panelText(el)).to.match(/Connexion perdue, votre place est conservée, nouvel essai dans [7-9] s\./);
+    expect(panelText(el)).to.match(/Connexion perdue, votre place est conservée, nouvel essai dans [7-9] secondes\./);
     expect(panelText(el)).to.include('Vous êtes en position 1', 'the place stays on screen');
 
     const statuses = async () => (await faultRequests(scenario)).filter((r) => r.route === 'status');

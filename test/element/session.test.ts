@@ -138,17 +138,19 @@ describe('<antichambre-session> with the real queue server', function () {
     expect(el.running).to.be.false;
   });
 
-  it('heartbeats while the pupil is active, at most once a minute; none once the pupil stops', async () => {
+  it('heartbeats while the pupil is active, at most once a minute; only renewals once the pupil stops', async () => {
     const room = uniqueRoom('session');
     await admittedPupil(room);
     const realFetch = window.fetch.bind(window);
     const times: number[] = [];
     const answers: Promise<Response>[] = [];
+    const bodies: Promise<string>[] = [];
     sinon.stub(window, 'fetch').callsFake((input, init) => {
       const answer = realFetch(input, init);
       if (String(input).endsWith('/heartbeat')) {
         times.push(Date.now());
         answers.push(answer);
+        bodies.push(answer.then((response) => response.clone().text()));
       }
       return answer;
     });
@@ -161,12 +163,67 @@ describe('<antichambre-session> with the real queue server', function () {
     expect(times.length).to.be.within(2, 3, `heartbeats in 200 s of typing: ${times.length}`);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).to.be.at.least(60_000);
     const statuses = await Promise.all(answers.map(async (answer) => (await answer).status));
-    expect(statuses.every((s) => s === 204)).to.be.true;
-    // One last heartbeat may still report the final keystrokes; after that, silence.
-    await clock.tickAsync(80_000);
+    expect(statuses.every((s) => s === 200)).to.be.true;
+    // One last heartbeat may still report the final keystrokes; after that, only the renewals of the
+    // 5-minute admission, at half its life: the idle release (idle-timeout) is what ends them.
+    // The fake clock would run minutes in a few real milliseconds, before any answer (whose fresh
+    // admission sets the next renewal) is back: move it 5 s at a time and let the answers in.
+    const advance = async (ms: number) => {
+      for (let step = 0; step < ms; step += 5_000) {
+        await clock.tickAsync(5_000);
+        await Promise.all(bodies);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    await advance(80_000);
     const count = times.length;
-    await clock.tickAsync(300_000);
-    expect(times.length).to.equal(count, 'no activity, no heartbeat: sessionTtl is the backstop');
+    await advance(300_000);
+    expect(times.length - count).to.be.within(1, 3, 'renewals only');
+    for (let i = count; i < times.length; i++) expect(times[i]! - times[i - 1]!).to.be.at.least(140_000);
+  });
+
+  it('renews the admission cookie before it expires while the pupil reads without any input (admissions of 4 s, real time)', async function () {
+    if (!servers.shortLived) this.skip();
+    const endpoint = servers.shortLived!.apiUrl;
+    const room = uniqueRoom('renewal');
+    // What <antichambre-queue> leaves on the login page: the stored ticket, and a cookie that lives as long as the token.
+    const response = await fetch(`${endpoint}/rooms/${room}/tickets`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ key: `key-${Math.random().toString(36).slice(2)}-${Date.now()}` }),
+    });
+    const pupil = (await response.json()) as TicketStatus;
+    expect(pupil.state).to.equal('admitted');
+    await createTicketStore(endpoint, room).save(`key-of-${pupil.id}`, { id: pupil.id, ticket: pupil.ticket, admission: pupil.admission });
+    document.cookie = `antichambre_admission=${pupil.admission!.token}; Path=/; Max-Age=4`;
+    const cookieToken = () => /(?:^|; )antichambre_admission=([^;]*)/.exec(document.cookie)?.[1];
+    const realFetch = window.fetch.bind(window);
+    let beats = 0;
+    sinon.stub(window, 'fetch').callsFake((input, init) => {
+      if (String(input).endsWith('/heartbeat')) beats++;
+      return realFetch(input, init);
+    });
+    const el = fixture<AntichambreSession>(
+      Object.assign(document.createElement('template'), {
+        innerHTML: `<antichambre-session endpoint="${endpoint}" room="${room}" idle-timeout="600"></antichambre-session>`,
+      }).content.firstElementChild as AntichambreSession,
+    );
+    await until(async () => (await el).running, () => 'session running');
+    // 14 s without a key, a click or a move: three and a half lives of the token. Chromium drops an
+    // expired cookie, so a cookie still there and passing the gate was renewed before each expiry.
+    const seen = new Set<string>();
+    for (let i = 0; i < 28; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const token = cookieToken();
+      expect(token, `cookie present after ${(i + 1) / 2} s`).to.be.a('string');
+      seen.add(token!);
+    }
+    expect(seen.size).to.be.at.least(4, 'a fresh token every ~2 s');
+    expect(beats).to.be.within(4, 12, 'renewals at half the life, not a flood');
+    const gate = await realFetch(`${endpoint}/verify?room=${room}`, { headers: { Authorization: `Bearer ${cookieToken()!}` } });
+    expect(gate.status).to.equal(200, 'the renewed cookie passes the gate');
+    expect((await createTicketStore(endpoint, room).read())?.admission?.token).to.equal(cookieToken(), 'the next ENT page starts from the fresh admission');
+    expect(dialog(await el)).to.equal(null);
   });
 
   it('activity in another tab prevents the warning here, and dismisses it once shown', async () => {
@@ -263,5 +320,77 @@ describe('<antichambre-session> misconfigured or without a ticket', () => {
     expect(String(info.firstCall.args[0])).to.match(/no admitted ticket stored .* session mode is off/);
     expect(fetchSpy.called).to.be.false;
     expect(dialog(first)).to.equal(null);
+  });
+});
+
+describe('<antichambre-session> for a pupil who cannot see the screen (issue 14)', function () {
+  before(function () {
+    if (!servers.real) this.skip();
+  });
+  afterEach(() => {
+    fixtureCleanup();
+    clearAdmissionCookie();
+    sinon.restore();
+  });
+  const live = (el: AntichambreSession) => el.shadowRoot!.querySelector('[aria-live=polite]')?.textContent ?? '';
+
+  it('Tab inside the warning neither closes it nor drops focus; the text says which button to press', async () => {
+    const room = uniqueRoom('session');
+    await admittedPupil(room);
+    const field = Object.assign(document.createElement('input'), { id: 'pupil-field' });
+    document.body.append(field);
+    const el = await mount(room);
+    field.focus();
+    await untilDialog(el, /Êtes-vous toujours là \?/, 6000);
+    expect(el.shadowRoot!.activeElement?.textContent).to.equal('Je suis là');
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Tab' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(dialog(el)?.open, 'the warning stays').to.be.true;
+    expect(el.shadowRoot!.activeElement?.textContent).to.equal('Je suis là');
+    expect(dialogText(el)).to.match(/Appuyez sur « Je suis là » pour garder votre place\. Sinon, votre session sera fermée dans \d+ secondes/);
+    field.remove();
+  });
+
+  it('speaks the time left at 30 and 10 seconds, once each, and empties the live region in between', async () => {
+    const room = uniqueRoom('session');
+    await admittedPupil(room);
+    const clock = fakeTime();
+    const el = await mount(room, 'idle-timeout="2" idle-warning="40"');
+    await until(() => el.running, () => 'session running');
+    await clock.tickAsync(2_500);
+    await untilDialog(el, /Êtes-vous toujours là \?/);
+    expect(live(el)).to.equal('', 'the opening dialog speaks for itself');
+    await clock.tickAsync(11_000); // 29 s left
+    await el.updateComplete;
+    expect(live(el)).to.match(/^Il reste (29|30) secondes\.$/);
+    await clock.tickAsync(7_000); // 22 s left
+    await el.updateComplete;
+    expect(live(el)).to.equal('', 'never a stale figure beside the countdown');
+    await clock.tickAsync(13_000); // 9 s left
+    await el.updateComplete;
+    expect(live(el)).to.match(/^Il reste (9|10) secondes\.$/);
+  });
+
+  it('in a document without focus (a frame of a teacher’s page) the warning shows without taking focus; window focus is not activity', async () => {
+    const room = uniqueRoom('session');
+    await admittedPupil(room);
+    const field = Object.assign(document.createElement('input'), { id: 'teacher-field' });
+    document.body.append(field);
+    field.focus();
+    const hasFocus = sinon.stub(document, 'hasFocus').returns(false);
+    const el = await mount(room);
+    await untilDialog(el, /Êtes-vous toujours là \?/, 6000);
+    expect(dialog(el)!.matches(':modal'), 'not modal: nothing traps or takes focus').to.be.false;
+    expect(document.activeElement).to.equal(field, 'focus stays where it was');
+    // The document gets focus back (the frame is clicked): the warning becomes modal, its button focused,
+    // and that window `focus` is not taken for the pupil's answer.
+    hasFocus.returns(true);
+    window.dispatchEvent(new FocusEvent('focus'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(dialog(el)?.open, 'still warning: a focus event is not the pupil').to.be.true;
+    expect(dialog(el)!.matches(':modal')).to.be.true;
+    expect(el.shadowRoot!.activeElement?.textContent).to.equal('Je suis là');
+    field.remove();
   });
 });

@@ -7,11 +7,12 @@
  * except under CI=true where a missing caddy fails: CI must prove the shipped config works.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Backends, badAdmissions, findTool, freePort, startBackends, startProxy, type RunningProxy } from './proxy-process.js';
+import { copyRecipeFiles, shippedConfig } from './gate-recipe.js';
 
 const ROOM = 'college-jean-moulin';
 
@@ -20,6 +21,7 @@ const { path: caddyPath, missing } = findTool('caddy', ['/usr/bin', '/usr/local/
 let backends: Backends;
 let caddy: RunningProxy;
 let home: string;
+let srv: string;
 let base: string;
 
 before(async () => {
@@ -29,14 +31,10 @@ before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
 
-  // The shipped example with this machine's address and ports: the only changes an operator makes too
+  // The shipped recipe with this machine's address, ports and directory: the only changes an operator makes too
   // (plain HTTP here: a test has no certificate; `admin off` so parallel runs do not fight over :2019).
-  const shipped = await readFile(new URL('../../docs/Caddyfile', import.meta.url), 'utf8');
-  const site = `{\n\tadmin off\n}\n\n${shipped
-    .replace('ent.example {', `http://127.0.0.1:${port} {`)
-    .replaceAll('127.0.0.1:8081', `127.0.0.1:${entPort}`)
-    .replaceAll('127.0.0.1:8080', `127.0.0.1:${queue.port}`)}`;
-  assert.notEqual(site, shipped);
+  srv = await copyRecipeFiles();
+  const site = `{\n\tadmin off\n}\n\n${await shippedConfig('docs/Caddyfile', { proxy: port, ent: entPort, queue: queue.port, srv })}`;
   home = await mkdtemp(join(tmpdir(), 'antichambre-caddy-'));
   await writeFile(join(home, 'Caddyfile'), site);
   // Caddy keeps its data and config under HOME/XDG dirs: keep them in the temp dir.
@@ -49,6 +47,7 @@ after(async () => {
   await caddy?.stop();
   await backends?.close();
   if (home) await rm(home, { recursive: true, force: true });
+  if (srv) await rm(srv, { recursive: true, force: true });
 });
 
 const get = (path: string, cookie?: string) => fetch(`${base}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });

@@ -6,11 +6,12 @@
  * except under CI=true where a missing nginx fails: CI must prove the shipped config works.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Backends, badAdmissions, findTool, freePort, startBackends, startProxy, type RunningProxy } from './proxy-process.js';
+import { copyRecipeFiles, shippedConfig } from './gate-recipe.js';
 
 const ROOM = 'college-jean-moulin';
 
@@ -19,6 +20,7 @@ const { path: nginxPath, missing } = findTool('nginx', ['/usr/sbin', '/usr/local
 let backends: Backends;
 let nginx: RunningProxy;
 let prefix: string;
+let srv: string;
 let base: string;
 
 before(async () => {
@@ -28,13 +30,9 @@ before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
 
-  // The shipped example, with this machine's ports: the only changes an operator makes too.
-  const shipped = await readFile(new URL('../../docs/nginx.conf', import.meta.url), 'utf8');
-  const site = shipped
-    .replace('server 127.0.0.1:8081;', `server 127.0.0.1:${entPort};`)
-    .replace('server 127.0.0.1:8080;', `server 127.0.0.1:${queue.port};`)
-    .replace('listen 80;', `listen 127.0.0.1:${port};`);
-  assert.notEqual(site, shipped);
+  // The shipped recipe, with this machine's ports and directory: the only changes an operator makes too.
+  srv = await copyRecipeFiles();
+  const site = await shippedConfig('docs/nginx.conf', { proxy: port, ent: entPort, queue: queue.port, srv });
   prefix = await mkdtemp(join(tmpdir(), 'antichambre-nginx-'));
   await mkdir(join(prefix, 'tmp'));
   await writeFile(join(prefix, 'site.conf'), site);
@@ -66,6 +64,7 @@ after(async () => {
   await nginx?.stop();
   await backends?.close();
   if (prefix) await rm(prefix, { recursive: true, force: true });
+  if (srv) await rm(srv, { recursive: true, force: true });
 });
 
 const get = (path: string, cookie?: string) => fetch(`${base}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
@@ -101,6 +100,7 @@ test('with the admission from joining through nginx, the ENT page is served (200
 test('a forged, tampered or other-room admission is redirected like no admission', { skip: missing }, async () => {
   const other = await fetch(`${base}/api/v1/rooms/lycee-victor-hugo/tickets`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ key: 'nginx-e2e-other-0123456789' }),
   });
   const otherToken = ((await other.json()) as { admission: { token: string } }).admission.token;

@@ -9,7 +9,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server/serve.js';
 
 export interface FoundTool {
   path: string | undefined;
@@ -77,9 +77,9 @@ export interface Backends {
   close(): Promise<void>;
 }
 
-/** The two upstreams every proxy test puts behind its proxy. */
-export async function startBackends(): Promise<Backends> {
-  const queue = await startServer({ port: 0, trustProxy: true });
+/** The two upstreams every proxy test puts behind its proxy; `queueOptions` adds to the queue server's settings. */
+export async function startBackends(queueOptions: StartOptions = {}): Promise<Backends> {
+  const queue = await startServer({ port: 0, trustProxy: ['127.0.0.1'], ...queueOptions });
   const seenByEnt: Backends['seenByEnt'] = [];
   const ent = createServer((req, res) => {
     seenByEnt.push({ url: req.url ?? '', headers: req.headers });

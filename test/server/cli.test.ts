@@ -25,6 +25,26 @@ test('defaults, flags and environment combine into one configuration', () => {
   assert.equal(parseConfig(['--help'], {}), 'help');
 });
 
+test('the admission contract flags: --admission-ttl, --max-session, --gate-rooms', () => {
+  const defaults = parseConfig([], {});
+  assert.ok(defaults !== 'help');
+  assert.equal(defaults.admissionTtlSeconds, 300);
+  assert.equal(defaults.maxSessionSeconds, 36_000);
+  assert.deepEqual(defaults.gateRooms, []);
+  const given = parseConfig(['--admission-ttl', '60', '--max-session=28800', '--gate-rooms', 'college-a, lycee-b'], {});
+  assert.ok(given !== 'help');
+  assert.equal(given.admissionTtlSeconds, 60);
+  assert.equal(given.maxSessionSeconds, 28_800);
+  assert.deepEqual(given.gateRooms, ['college-a', 'lycee-b']);
+  for (const [argv, message] of [
+    [['--admission-ttl', '0'], /--admission-ttl must be at least 1/],
+    [['--max-session', '10h'], /--max-session must be a whole number/],
+    [['--gate-rooms', 'Collège A'], /--gate-rooms takes room ids/],
+  ] as const) {
+    assert.throws(() => parseConfig(argv, {}), (e) => e instanceof ConfigError && message.test(e.message));
+  }
+});
+
 test('each bad value is refused with a message naming it', () => {
   const cases: [string[], Record<string, string>, RegExp][] = [
     [['--port', '70000'], {}, /--port must be at most 65535/],

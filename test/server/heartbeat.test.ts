@@ -1,6 +1,8 @@
 /** Session mode's sign of life: a heartbeat keeps an admitted seat past sessionTtl, as a status would. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import * as v from 'valibot';
+import { TicketStatusSchema } from '../../src/core/protocol.js';
 import { assertError, harness, newKey } from './harness.js';
 
 const heartbeat = (h: ReturnType<typeof harness>, id: string, ticket: string | null) =>
@@ -16,8 +18,10 @@ test('heartbeats keep an admitted session alive past sessionTtl; without them th
   for (let minute = 0; minute < 40; minute++) {
     h.tick(60_000);
     const res = await heartbeat(h, inside.id, inside.ticket!);
-    assert.equal(res.status, 204);
-    assert.equal(await res.text(), '', 'no body: a heartbeat is cheap');
+    assert.equal(res.status, 200);
+    const status = v.parse(TicketStatusSchema, await res.json());
+    assert.equal(status.state, 'admitted');
+    assert.equal(Date.parse(status.admission!.expiresAt), h.clock.now + 300_000, 'a fresh admission, for admissionTtl');
   }
   assert.equal((await h.roomStatus()).active, 1, '40 minutes of heartbeats: the seat is still held');
   assert.equal((await h.statusOk(next.id, next.ticket!)).state, 'waiting');

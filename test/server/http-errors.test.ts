@@ -38,7 +38,8 @@ test('bad room ids, ticket ids, JSON and field types answer 400 with a code', as
   await assertError(await h.request(`/rooms/${'a'.repeat(65)}/tickets`, json({ key: newKey() })), 400, 'bad-room');
   await assertError(await h.request('/rooms/UPPER'), 400, 'bad-room');
   await assertError(await h.request(`/rooms/${ROOM}/tickets`, json('{"key": ')), 400, 'bad-json');
-  await assertError(await h.request(`/rooms/${ROOM}/tickets`, { method: 'POST' }), 400, 'bad-json');
+  await assertError(await h.request(`/rooms/${ROOM}/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' } }), 400, 'bad-json');
+  await assertError(await h.request(`/rooms/${ROOM}/tickets`, { method: 'POST' }), 415, 'unsupported-media-type');
   await assertError(await h.request(`/rooms/${ROOM}/tickets`, json({ key: 42 })), 400, 'bad-request');
   await assertError(await h.request(`/rooms/${ROOM}/tickets`, json({ key: 'short' })), 400, 'bad-request');
   await assertError(await h.request(`/rooms/${ROOM}/tickets`, json([1, 2])), 400, 'bad-request');

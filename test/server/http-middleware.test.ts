@@ -81,5 +81,5 @@ test('over HTTP, bodies over 4 KiB are refused with 413 whether Content-Length d
   const small = JSON.stringify({ key: newKey() });
   assert.equal((await raw(anyOrigin, { 'content-type': 'application/json', 'content-length': String(small.length) }, [small])).status, 201);
   const smallChunked = JSON.stringify({ key: newKey() });
-  assert.equal((await raw(anyOrigin, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' }, [smallChunked.slice(0, 5), smallChunked.slice(5)])).status, 201);
+  assert.equal((await raw(anyOrigin, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, [smallChunked.slice(0, 5), smallChunked.slice(5)])).status, 201);
 });

@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ROOM, harness, newKey } from './harness.js';
 
+const METRICS_TOKEN = 'metrics-token-0123456789';
+
 test('/metrics exposes waiting, active, admissions, expirations and requests by route pattern', async () => {
-  const h = harness({ capacity: 1, waitingTtlSeconds: 60, sessionTtlSeconds: 3600 });
+  // A named room (--gate-rooms, --rooms or the admin API) gets its own series; see metrics-cost.test.ts for the others.
+  const h = harness({ capacity: 1, waitingTtlSeconds: 60, sessionTtlSeconds: 3600, gateRooms: [ROOM], metricsToken: METRICS_TOKEN });
   const pupils = [];
   for (let i = 0; i < 4; i++) pupils.push((await h.join(newKey())).body);
   await h.statusOk(pupils[1]!.id, pupils[1]!.ticket!);
@@ -13,7 +16,7 @@ test('/metrics exposes waiting, active, admissions, expirations and requests by 
   h.tick(60_000);
   await h.join(newKey()); // expires the three who waited without a sign of life
 
-  const res = await h.app.request('/metrics');
+  const res = await h.app.request('/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
   const text = await res.text();

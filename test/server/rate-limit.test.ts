@@ -9,6 +9,9 @@ import { MemoryRateLimiter } from '../../src/server/memory-rate-limiter.js';
 import { startServer } from '../../src/server/serve.js';
 import { ROOM, assertError, harness, newKey } from './harness.js';
 
+/** What @hono/node-server gives the app for a request from nginx on this machine (app.request has no socket). */
+const fromLocalProxy = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
+
 const joinFrom = (ip: string, key = newKey(), body = JSON.stringify({ key })): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.250, ${ip}`, origin: 'https://ent.example' },
@@ -16,21 +19,22 @@ const joinFrom = (ip: string, key = newKey(), body = JSON.stringify({ key })): R
 });
 
 test('over the limit, a join answers 429 with Retry-After in seconds, and takes no place', async () => {
-  const h = harness({ joinLimitPerMinute: 3, trustProxy: true, capacity: 0 });
-  for (let i = 0; i < 3; i++) assert.equal((await h.request(`/rooms/${ROOM}/tickets`, joinFrom('198.51.100.7'))).status, 201);
-  const refused = await h.request(`/rooms/${ROOM}/tickets`, joinFrom('198.51.100.7'));
+  const h = harness({ joinLimitPerMinute: 3, joinBurst: 3, trustProxy: ['127.0.0.1'], capacity: 0 });
+  const join = (ip: string) => h.app.request(`/api/v1/rooms/${ROOM}/tickets`, joinFrom(ip), fromLocalProxy);
+  for (let i = 0; i < 3; i++) assert.equal((await join('198.51.100.7')).status, 201);
+  const refused = await join('198.51.100.7');
   assert.equal(refused.headers.get('retry-after'), '20', '3 per minute: one more every 20 s');
   assert.equal(refused.headers.get('access-control-expose-headers'), 'Retry-After', 'a cross-origin widget can read it');
   await assertError(refused, 429, 'rate-limited');
   assert.equal((await h.roomStatus()).waiting, 3);
 
-  assert.equal((await h.request(`/rooms/${ROOM}/tickets`, joinFrom('198.51.100.8'))).status, 201, 'another network is not affected');
+  assert.equal((await join('198.51.100.8')).status, 201, 'another network is not affected');
   h.tick(20_000);
-  assert.equal((await h.request(`/rooms/${ROOM}/tickets`, joinFrom('198.51.100.7'))).status, 201, 'after Retry-After, in again');
+  assert.equal((await join('198.51.100.7')).status, 201, 'after Retry-After, in again');
 });
 
 test('malformed joins do not spend the allowance; X-Forwarded-For is ignored without --trust-proxy', async () => {
-  const h = harness({ joinLimitPerMinute: 2 });
+  const h = harness({ joinLimitPerMinute: 2, joinBurst: 2 });
   for (let i = 0; i < 5; i++) await assertError(await h.request(`/rooms/${ROOM}/tickets`, joinFrom('198.51.100.7', 'k', '{oops')), 400, 'bad-json');
   assert.equal((await h.request(`/rooms/${ROOM}/tickets`, joinFrom('198.51.100.1'))).status, 201);
   assert.equal((await h.request(`/rooms/${ROOM}/tickets`, joinFrom('198.51.100.2'))).status, 201);
@@ -44,9 +48,14 @@ test('--join-limit 0 turns the limit off', async () => {
 });
 
 test('over real HTTP the client is the socket address', async () => {
-  const server = await startServer({ port: 0, joinLimitPerMinute: 2 });
+  const server = await startServer({ port: 0, joinLimitPerMinute: 2, joinBurst: 2 });
   try {
-    const join = () => fetch(`${server.apiUrl}/rooms/${ROOM}/tickets`, { method: 'POST', body: JSON.stringify({ key: newKey() }), headers: { 'x-forwarded-for': `10.0.0.${Math.floor(Math.random() * 200)}` } });
+    const join = () =>
+      fetch(`${server.apiUrl}/rooms/${ROOM}/tickets`, {
+        method: 'POST',
+        body: JSON.stringify({ key: newKey() }),
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.0.0.${Math.floor(Math.random() * 200)}` },
+      });
     assert.equal((await join()).status, 201);
     assert.equal((await join()).status, 201);
     const refused = await join();
@@ -71,6 +80,5 @@ test('clients are IPv4 addresses or IPv6 /64 networks', () => {
   assert.equal(clientKey('::ffff:192.0.2.1'), '192.0.2.1');
   assert.equal(clientKey('2001:db8:1:2:aaaa::1'), '2001:db8:1:2::/64');
   assert.equal(clientKey('2001:db8:1:2:bbbb:cccc:dddd:eeee'), '2001:db8:1:2::/64');
-  assert.equal(clientKey('2001:db8::1'), '2001:db8:0:0::/64');
-  assert.equal(clientKey('::1'), '0:0:0:0::/64');
+  assert.equal(clientKey('2001:db8::1'), '2001:db8::/64');
 });

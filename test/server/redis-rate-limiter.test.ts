@@ -42,7 +42,7 @@ if (redisAvailable('the Redis rate limiter test')) {
   });
 
   test('servers started with --redis-url count joins in Redis: the limit holds across instances, over real HTTP', async () => {
-    const shared = { port: 0, secret: 'rate-limit-secret-0123456789', adminToken: 'rate-limit-admin-0123456789', capacity: 0, joinLimitPerMinute: 3, redisUrl: server.url };
+    const shared = { port: 0, secret: 'rate-limit-secret-0123456789', adminToken: 'rate-limit-admin-0123456789', capacity: 0, joinLimitPerMinute: 3, joinBurst: 3, redisUrl: server.url };
     const servers: RunningServer[] = [await startServer(shared), await startServer(shared)];
     try {
       const join = (instance: RunningServer, key: string) =>

@@ -60,7 +60,7 @@ test('routes mounted with extend are served next to the API; unknown paths get a
 });
 
 test('a malformed request over the wire does not bring the server down', async () => {
-  const res = await fetch(`${server.apiUrl}/rooms/college-test/tickets`, { method: 'POST', body: '\u0000{{{' });
+  const res = await fetch(`${server.apiUrl}/rooms/college-test/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '\u0000{{{' });
   assert.equal(res.status, 400);
   assert.equal((await fetch(`${server.apiUrl}/rooms/college-test`)).status, 200);
 });

@@ -67,7 +67,7 @@ async function comparable(res: Response): Promise<{ status: number; headers: Rec
 }
 
 async function join(s: Setup): Promise<{ id: string; ticket: string; state: string }> {
-  const res = await s.hono.request(`/api/v1/rooms/${ROOM}/tickets`, { method: 'POST', body: JSON.stringify({ key: newKey() }) });
+  const res = await s.hono.request(`/api/v1/rooms/${ROOM}/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: newKey() }) });
   return (await res.json()) as { id: string; ticket: string; state: string };
 }
 
@@ -106,12 +106,13 @@ test('a status over HTTP (fast path) answers exactly as the Hono route does: wai
 });
 
 test('the fast path counts its answers in the same /metrics series as the Hono route', async () => {
-  const s = await setup();
+  const metricsToken = 'metrics-token-0123456789';
+  const s = await setup({ metricsToken });
   try {
     const pupil = await join(s);
     for (let i = 0; i < 3; i++) await (await fetch(`${s.origin}/api/v1/rooms/${ROOM}/tickets/${pupil.id}`, { headers: { authorization: `Bearer ${pupil.ticket}` } })).arrayBuffer();
     await (await fetch(`${s.origin}/api/v1/rooms/${ROOM}/tickets/${pupil.id}`, { headers: { authorization: 'Bearer forged' } })).arrayBuffer();
-    const text = await (await fetch(`${s.origin}/metrics`)).text();
+    const text = await (await fetch(`${s.origin}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
     assert.match(text, /antichambre_http_requests_total\{method="GET",route="\/api\/v1\/rooms\/:room\/tickets\/:id",status="200"\} 3\n/);
     assert.match(text, /antichambre_http_requests_total\{method="GET",route="\/api\/v1\/rooms\/:room\/tickets\/:id",status="401"\} 1\n/);
     assert.match(text, /antichambre_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/rooms\/:room\/tickets\/:id"\} 4\n/);
@@ -200,7 +201,8 @@ test('a store that fails gives the same 500 internal as the Hono route, logged, 
     const created = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', createServer: createServerWithFastPath(fastPath) }, () => resolve(created as Server)) as Server;
   });
   try {
-    const pupil = (await (await app.request(`/api/v1/rooms/${ROOM}/tickets`, { method: 'POST', body: JSON.stringify({ key: newKey() }) })).json()) as { id: string; ticket: string };
+    const joined = await app.request(`/api/v1/rooms/${ROOM}/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: newKey() }) });
+    const pupil = (await joined.json()) as { id: string; ticket: string };
     const path = `/api/v1/rooms/${ROOM}/tickets/${pupil.id}`;
     const init = { headers: { authorization: `Bearer ${pupil.ticket}` } };
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;

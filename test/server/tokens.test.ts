@@ -9,7 +9,7 @@ import { ROOM, SECRET, harness, newKey } from './harness.js';
 
 test('by default the admission token is an ES256 JWT with kid, sub = ticket id, aud = room, iss, iat, exp, jti', async () => {
   const admissionKey = AdmissionKey.generate();
-  const h = harness({ issuer: 'https://queue.ent.example', sessionTtlSeconds: 900, admissionKey });
+  const h = harness({ issuer: 'https://queue.ent.example', admissionTtlSeconds: 900, admissionKey });
   const admitted = (await h.join(newKey())).body;
   const token = admitted.admission!.token;
   // What an ENT does: fetch the JWKS, pick the key by kid.

@@ -103,7 +103,7 @@ test('over real HTTP: the JWKS serves the public key, and tokens verify against 
   );
   assert.equal(jwks.keys[0]!.d, undefined, 'never the private part');
 
-  const joined = await fetch(`${server.apiUrl}/rooms/${ROOM}/tickets`, { method: 'POST', body: JSON.stringify({ key: 'jwks-e2e-key-0123456789' }) });
+  const joined = await fetch(`${server.apiUrl}/rooms/${ROOM}/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'jwks-e2e-key-0123456789' }) });
   const token = ((await joined.json()) as { admission: { token: string } }).admission.token;
   const jwksUrl = new URL(`${server.apiUrl}/.well-known/jwks.json`);
   const { payload } = await jwtVerify(token, createRemoteJWKSet(jwksUrl), { audience: ROOM, issuer: 'https://queue.ent.example' });

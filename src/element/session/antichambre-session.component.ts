@@ -9,13 +9,16 @@ import { TickerController } from '../controllers/ticker-controller.js';
 import { emit } from '../events.js';
 import { sessionStyles } from './antichambre-session.styles.js';
 import { clearAdmissionCookie } from './clear-admission-cookie.js';
+import { renewAdmissionCookie } from './renew-admission-cookie.js';
 import { HeartbeatController } from './controllers/heartbeat-controller.js';
 import { IdleController } from './controllers/idle-controller.js';
 import { sessionEn } from './i18n/en.js';
 import { sessionFr, type SessionMessages } from './i18n/fr.js';
 
-/** Screen readers hear the time left this often; the visible countdown moves every second. */
-const ANNOUNCE_EVERY_S = 15;
+/** Screen readers hear the time left as it passes these marks; the visible countdown moves every second. */
+const ANNOUNCE_AT_S = [60, 30, 10];
+/** The live region empties this long after it spoke: never a stale « Il reste 15 secondes » beside a 5. */
+const CLEAR_AFTER_S = 5;
 /** How long a navigation to logout-url waits for the server to confirm the release (keepalive goes on). */
 const RELEASE_WAIT_MS = 3000;
 
@@ -26,6 +29,8 @@ interface Session {
   key: string;
   /** When the server last saw the pupil, as far as this page knows (the stored ticket's last update). */
   since: number;
+  /** When the stored admission (the cookie) ends; heartbeats renew it before then. */
+  admissionEndsAt: number;
   admissionCookie: string;
   timeoutMs: number;
   warningMs: number;
@@ -95,6 +100,7 @@ export class AntichambreSession extends LitElement {
   private urls: { logout?: string; queue: string } = { queue: '/' };
   private announcement = '';
   private announcedMark?: number;
+  private spokeAt = 0;
   private returnFocus?: HTMLElement;
 
   /** True while session mode watches this pupil: an admitted ticket was found and not yet released. */
@@ -143,6 +149,7 @@ export class AntichambreSession extends LitElement {
       store,
       key: stored.key,
       since: stored.updatedAt,
+      admissionEndsAt: Date.parse(stored.admission.expiresAt),
       admissionCookie: config.admissionCookie,
       ...timing,
     };
@@ -164,8 +171,16 @@ export class AntichambreSession extends LitElement {
       id: session.ticket.id,
       since: session.since,
       lastActivityAt: () => this.idle.lastActivityAt,
+      admissionEndsAt: session.admissionEndsAt,
       send: () => sendHeartbeat(session.ticket),
       onGone: () => void this.end({ reason: ReleaseReason.EXPIRED, skippedWarning: false }, false),
+      onAdmission: (admission, serverTime) => {
+        if (this.ended) return;
+        renewAdmissionCookie(session.admissionCookie, admission, serverTime);
+        // The next page of the ENT starts from this admission, not the one the login page stored.
+        session.admissionEndsAt = Date.now() + Date.parse(admission.expiresAt) - serverTime;
+        void session.store.save(session.key, { admission });
+      },
     });
   }
 
@@ -199,6 +214,12 @@ export class AntichambreSession extends LitElement {
     if (!this.ended) this.stay();
   };
 
+  /**
+   * Tab stays on the dialog's one button: a modal dialog does not hold focus on its own (Chromium lets Tab
+   * leave for the browser's toolbar, and focus then falls to <body>, issue 14).
+   */
+  private onKeydown = (event: KeyboardEvent) => event.key === 'Tab' && event.preventDefault();
+
   private messages(): SessionMessages {
     return /^en\b/i.test(this.lang || document.documentElement.lang) ? sessionEn : sessionFr;
   }
@@ -212,9 +233,12 @@ export class AntichambreSession extends LitElement {
       return;
     }
     const left = this.secondsLeft();
-    // The dialog is announced as it opens; then the time left, each time it passes a multiple of 15 s.
-    const mark = Math.ceil(left / ANNOUNCE_EVERY_S);
-    if (this.announcedMark !== undefined && mark < this.announcedMark && left > 0) this.announcement = this.messages().remaining(left);
+    // The dialog is announced as it opens; then the time left as it passes 60, 30 and 10 s, said once each.
+    const mark = ANNOUNCE_AT_S.filter((s) => left <= s).pop() ?? Infinity;
+    if (this.announcedMark !== undefined && mark < this.announcedMark && left > 0) {
+      this.announcement = this.messages().remaining(left);
+      this.spokeAt = left;
+    } else if (left <= this.spokeAt - CLEAR_AFTER_S) this.announcement = '';
     this.announcedMark = mark;
   }
 
@@ -234,8 +258,8 @@ export class AntichambreSession extends LitElement {
 
   /** One modal for both moments: announced as an alert dialog, its one button focused (Enter, Space). */
   private dialog(t: SessionMessages, title: string, text: string, button: string, onClick: () => void, live?: string): TemplateResult {
-    return html`<dialog part="dialog" role="alertdialog" aria-modal="true" aria-labelledby="title" aria-describedby="text" lang=${t === sessionEn ? 'en' : 'fr'} @cancel=${this.onCancel}>
-<h2 id="title">${title}</h2><p id="text">${text}</p><button part="button" type="button" autofocus @click=${onClick}>${button}</button>${
+    return html`<dialog part="dialog" role="alertdialog" aria-modal="true" aria-labelledby="title" aria-describedby="text" lang=${t === sessionEn ? 'en' : 'fr'} @cancel=${this.onCancel} @keydown=${this.onKeydown}>
+<h2 id="title">${title}</h2><p id="text">${text}</p><button part="button" type="button" @click=${onClick}>${button}</button>${
       live === undefined ? nothing : html`<div class="sr-only" aria-live="polite">${live}</div>`
     }</dialog>`;
   }
@@ -244,7 +268,14 @@ export class AntichambreSession extends LitElement {
     const dialog = this.renderRoot.querySelector('dialog');
     if (dialog && !dialog.open) {
       this.returnFocus ??= deepActiveElement();
-      dialog.showModal();
+      // A document without focus (a frame in a teacher's page, a window behind another) keeps it where it is:
+      // the warning shows without taking focus (the open attribute runs no focusing steps), and becomes modal,
+      // its button focused, once the document gets focus back.
+      if (document.hasFocus()) dialog.showModal();
+      else {
+        dialog.setAttribute('open', '');
+        addEventListener('focus', () => this.isConnected && dialog.isConnected && !dialog.matches(':modal') && (dialog.close(), dialog.showModal()), { once: true });
+      }
     } else if (!dialog && this.returnFocus) {
       // The dialog went away with the warning: focus goes back where the pupil was.
       if (this.returnFocus.isConnected) this.returnFocus.focus();

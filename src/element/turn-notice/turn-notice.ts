@@ -67,7 +67,11 @@ export function offerTurnNotice(host: TurnNoticeHost, env: TurnNoticeEnv = {}): 
     const answer = await Api.requestPermission();
     if (answer === 'granted') {
       watch();
-      show(html`<p class="muted" role="status">${t.granted}</p>`);
+      show(html`<p class="muted" role="status" tabindex="-1">${t.granted}</p>`);
+      // The button the pupil pressed is gone: focus goes to what replaced it, never to <body>. (Denied, the
+      // widget moves it to the panel's heading.)
+      await host.updateComplete;
+      host.shadowRoot?.querySelector<HTMLElement>('[role=status]')?.focus();
     } else if (answer === 'denied') show(nothing);
   };
 

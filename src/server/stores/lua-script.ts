@@ -4,6 +4,8 @@
  * script is sent once with EVAL, which also caches it again.
  */
 import { createHash } from 'node:crypto';
+import { withDeadline } from './redis-connection.js';
+import { storeUnavailable } from './store-errors.js';
 
 type Arg = string | number;
 
@@ -20,12 +22,20 @@ export class LuaScript {
     this.sha1 = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(client: ScriptClient, keys: readonly string[], args: readonly Arg[]): Promise<unknown> {
+  /**
+   * Any failure (no answer within the command timeout, connection, script error) rejects with a
+   * StoreUnavailableError: 503, not 500.
+   */
+  async run(client: ScriptClient, keys: readonly string[], args: readonly Arg[], timeoutMs?: number): Promise<unknown> {
     try {
-      return await client.evalsha(this.sha1, keys.length, ...keys, ...args);
+      try {
+        return await withDeadline(client.evalsha(this.sha1, keys.length, ...keys, ...args), timeoutMs);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return await withDeadline(client.eval(this.source, keys.length, ...keys, ...args), timeoutMs);
+      }
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return client.eval(this.source, keys.length, ...keys, ...args);
+      throw storeUnavailable(error);
     }
   }
 }

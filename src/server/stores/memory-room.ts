@@ -9,7 +9,9 @@
  *   (Fisher–Yates, O(n) once) and appended to the line, so arriving first before opening buys nothing;
  * - `unclaimed` holds admitted tickets whose client has not asked since, in admission order, so an
  *   admission not claimed within admitGrace ends at the front; `endedUnclaimed` remembers those ids
- *   (in end order) for sessionTtl, so a pupil coming back late learns why the seat is gone.
+ *   (in end order) for sessionTtl, so a pupil coming back late learns why the seat is gone;
+ * - `sessionsByAdmission` holds admitted tickets in admission order, so a session reaching maxSession
+ *   ends at the front however alive it is.
  * This relies on `now` never going backwards, which the server's clock guarantees in practice.
  */
 import { RATE_WINDOW_MS, admissionsAllowed } from '../rooms.js';
@@ -33,6 +35,8 @@ interface Ticket {
   seenNode: ListNode<Ticket> | null;
   /** Node in `unclaimed` from admission until the pupil's client first asks. */
   unclaimedNode: ListNode<Ticket> | null;
+  /** Node in `sessionsByAdmission` once admitted. */
+  admittedNode: ListNode<Ticket> | null;
 }
 
 export class MemoryRoom {
@@ -43,6 +47,7 @@ export class MemoryRoom {
   private readonly waitingBySeen = new LinkedList<Ticket>();
   private readonly sessionsBySeen = new LinkedList<Ticket>();
   private readonly unclaimed = new LinkedList<Ticket>();
+  private readonly sessionsByAdmission = new LinkedList<Ticket>();
   /** Admissions that ended unclaimed, in end order (forgotten from the front), and their ids for lookup. */
   private readonly endedUnclaimed = new LinkedList<{ id: string; endedAt: number }>();
   private readonly endedUnclaimedIds = new Set<string>();
@@ -72,7 +77,7 @@ export class MemoryRoom {
     }
     const prequeued = beforeOpening(this.settings, now);
     const seq = prequeued ? -1 : this.ranks.push();
-    const ticket: Ticket = { id, key, seq, prequeued, createdAt: now, lastSeen: now, admittedAt: null, lineNode: null, seenNode: null, unclaimedNode: null };
+    const ticket: Ticket = { id, key, seq, prequeued, createdAt: now, lastSeen: now, admittedAt: null, lineNode: null, seenNode: null, unclaimedNode: null, admittedNode: null };
     this.byId.set(id, ticket);
     this.byKey.set(key, ticket);
     ticket.lineNode = (prequeued ? this.preQueue : this.line).push(ticket);
@@ -94,6 +99,15 @@ export class MemoryRoom {
   endReason(id: string, now: number): TicketEndReason | null {
     this.advance(now);
     return this.endedUnclaimedIds.has(id) ? 'admission-unclaimed' : null;
+  }
+
+  /** Read-only, O(1): the same verdict the next expiry pass would give, without running it. */
+  isAdmitted(id: string, now: number): boolean {
+    const ticket = this.byId.get(id);
+    if (!ticket || ticket.admittedAt === null) return false;
+    const { sessionTtlMs, maxSessionMs, admitGraceMs } = this.options;
+    if (ticket.lastSeen + sessionTtlMs <= now || ticket.admittedAt + maxSessionMs <= now) return false;
+    return ticket.unclaimedNode === null || ticket.admittedAt + admitGraceMs > now;
   }
 
   release(id: string, now: number): void {
@@ -150,6 +164,8 @@ export class MemoryRoom {
   private remove(ticket: Ticket): void {
     if (ticket.unclaimedNode) this.unclaimed.remove(ticket.unclaimedNode);
     ticket.unclaimedNode = null;
+    if (ticket.admittedNode) this.sessionsByAdmission.remove(ticket.admittedNode);
+    ticket.admittedNode = null;
     this.byId.delete(ticket.id);
     if (this.byKey.get(ticket.key) === ticket) this.byKey.delete(ticket.key);
     this.leaveLine(ticket);
@@ -198,6 +214,10 @@ export class MemoryRoom {
       this.endedUnclaimed.push({ id: ticket.id, endedAt: ticket.admittedAt! + grace });
       this.endedUnclaimedIds.add(ticket.id);
     }
+    for (let ticket = this.sessionsByAdmission.first(); ticket && ticket.admittedAt! + this.options.maxSessionMs <= now; ticket = this.sessionsByAdmission.first()) {
+      this.remove(ticket);
+      this.totals.expiredSessions++;
+    }
     for (let ended = this.endedUnclaimed.first(); ended && ended.endedAt + this.options.sessionTtlMs <= now; ended = this.endedUnclaimed.first()) {
       this.endedUnclaimed.shift();
       this.endedUnclaimedIds.delete(ended.id);
@@ -224,6 +244,7 @@ export class MemoryRoom {
       ticket.lastSeen = now; // the session TTL starts at admission
       ticket.seenNode = this.sessionsBySeen.push(ticket);
       ticket.unclaimedNode = this.unclaimed.push(ticket);
+      ticket.admittedNode = this.sessionsByAdmission.push(ticket);
       this.admissions.push(now);
       this.totals.admitted++;
     }

@@ -16,4 +16,6 @@ export const redisScripts = {
   configure: script('configure'),
   advance: script('advance'),
   ended: script('ended'),
+  // Standalone: a read-only check the gate makes often has no use for the prelude's expiry and admission.
+  admitted: new LuaScript(read('admitted')),
 };

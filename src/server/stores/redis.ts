@@ -5,21 +5,22 @@
  * sorted set by join order (ZRANK, O(log n)), exact at 100k waiting.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { RoomConfig } from '../../core/protocol.js';
 import { RATE_WINDOW_MS } from '../rooms.js';
 import type { ScriptClient } from './lua-script.js';
 import { DEFAULT_STORE_OPTIONS } from './memory.js';
+import { RedisHealth, createRedisClient, firstReady, withDeadline, REDIS_COMMAND_TIMEOUT_MS, type ConnectionEvents } from './redis-connection.js';
 import { DEFAULT_PREFIX, roomKeys, roomsKey } from './redis-keys.js';
 import { parseRoom, parseStatusBatch, parseTicket } from './redis-replies.js';
+import { RedisRoomRegistry, type RegistryClient } from './redis-room-registry.js';
 import { redisScripts } from './redis-scripts.js';
+import { roomPolicy, type RoomPolicy } from './room-policy.js';
 import { settingsPatch } from './settings-patch.js';
+import { RoomNotFoundError, TooManyRoomsError, storeUnavailable } from './store-errors.js';
 import type { JoinResult, RoomSnapshot, Store, StoreOptions, TicketEndReason, TicketResult } from './store.js';
 
 /** What the store needs of a connection: scripts plus the room registry. ioredis `Redis` and `Cluster` fit. */
-export interface RedisClient extends ScriptClient {
-  sadd(key: string, member: string): Promise<number>;
-  smembers(key: string): Promise<string[]>;
+export interface RedisClient extends ScriptClient, RegistryClient, ConnectionEvents {
   quit(): Promise<unknown>;
 }
 
@@ -35,6 +36,13 @@ export interface RedisStoreOptions extends Partial<StoreOptions> {
   random?: () => number;
   /** Appends every admission to a per-room list (`seq id activeAfter now`); tests check the invariants on it. */
   audit?: boolean;
+  /** Where "Redis unavailable" / "Redis is back" go, once per episode. Default: stderr. */
+  log?: (line: string) => void;
+  /**
+   * A call fails (503) when Redis has not answered within this long. Default 1 s (redis-connection.ts);
+   * bulk loads from one process (tests, benchmarks) that keep thousands of calls in flight raise it.
+   */
+  commandTimeoutMs?: number;
 }
 
 /** Status calls per script run: bounds how long one script holds Redis (~10 µs per call). */
@@ -61,22 +69,42 @@ export class RedisStore implements Store {
   private readonly audit: boolean;
   /** Status calls waiting for the next flush, by room. */
   private pendingStatus = new Map<string, StatusCall[]>();
+  /** Whether Redis answers (for /healthz and the logs); the join limiter reports to it too. */
+  readonly health: RedisHealth;
+  private readonly connected: () => Promise<void>;
+  private readonly commandTimeoutMs: number;
+  private readonly policy: RoomPolicy;
+  private readonly registry: RedisRoomRegistry;
 
   constructor(options: RedisStoreOptions = {}) {
-    const { url, client, prefix, newId, random, audit, ...rest } = options;
+    const { url, client, prefix, newId, random, audit, log, commandTimeoutMs = REDIS_COMMAND_TIMEOUT_MS, ...rest } = options;
     this.options = { ...DEFAULT_STORE_OPTIONS, ...rest };
     this.prefix = prefix ?? DEFAULT_PREFIX;
-    // Auto-pipelining sends the scripts of concurrent requests in one write: far fewer syscalls under load.
-    // Few retries: a pupil's client retries with backoff anyway, better a quick error than a hung request.
-    this.client = client ?? new Redis(url ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true, maxRetriesPerRequest: 2 });
+    this.commandTimeoutMs = commandTimeoutMs;
+    this.client = client ?? createRedisClient(url ?? 'redis://127.0.0.1:6379', commandTimeoutMs);
     this.ownsClient = client === undefined;
+    this.health = new RedisHealth(log);
+    this.health.watch(this.client);
+    this.connected = firstReady(this.client, commandTimeoutMs);
+    this.policy = roomPolicy(this.options);
+    this.registry = new RedisRoomRegistry(this.client, roomsKey(this.prefix), (room) => roomKeys(this.prefix, room)[0]!);
     this.newId = newId ?? (() => randomUUID().replaceAll('-', ''));
     this.random = random ?? (() => randomInt(DRAW_RESOLUTION) / DRAW_RESOLUTION);
     this.audit = audit ?? false;
   }
 
+  /**
+   * Joins without creating the room first: nearly every join finds it. When it is missing, the
+   * room-creation policy and --max-rooms decide (two more round trips, once per room).
+   */
   async join(room: string, key: string, now: number): Promise<JoinResult> {
-    const reply = await this.run('join', room, now, [key, this.newId(), String(this.random())]);
+    const args = [key, this.newId(), String(this.random())];
+    let reply = await this.run('join', room, now, args);
+    if (reply === null) {
+      if (!this.policy.createOnJoin) throw new RoomNotFoundError(room);
+      if (!(await this.onRegistry((registry) => registry.hasRoomFor(this.policy.maxRooms)))) throw new TooManyRoomsError(this.policy.maxRooms);
+      reply = await this.run('join', room, now, args, true);
+    }
     const result = parseTicket(room, reply);
     await this.registerIfNew(room, reply);
     return result;
@@ -125,6 +153,14 @@ export class RedisStore implements Store {
     return (await this.run('ended', room, now, [id])) === 1 ? 'admission-unclaimed' : null;
   }
 
+  async isAdmitted(room: string, id: string, now: number): Promise<boolean> {
+    const keys = roomKeys(this.prefix, room);
+    const { sessionTtlMs, admitGraceMs } = this.options;
+    // Guarded like every call: a Redis that hangs answers within the command timeout, and the gate passes a valid token.
+    const reply = await this.guard(() => redisScripts.admitted.run(this.client, [keys[3]!, keys[8]!], [now, sessionTtlMs, admitGraceMs, id], this.commandTimeoutMs));
+    return reply === 1;
+  }
+
   async release(room: string, id: string, now: number): Promise<void> {
     await this.run('release', room, now, [id]);
   }
@@ -133,7 +169,7 @@ export class RedisStore implements Store {
     const settings = settingsPatch(patch);
     const keep = (value: number | boolean | undefined): string => (value === undefined ? '' : String(Number(value)));
     const opensAt = settings.opensAt === undefined ? '' : settings.opensAt === null ? 'null' : String(settings.opensAt);
-    const reply = await this.run('configure', room, now, [keep(settings.capacity), keep(settings.admitPerMinute), keep(settings.open), opensAt]);
+    const reply = await this.run('configure', room, now, [keep(settings.capacity), keep(settings.admitPerMinute), keep(settings.open), opensAt], true);
     await this.registerIfNew(room, reply);
     const { snapshot, created } = parseRoom(room, reply);
     return { room: snapshot, created };
@@ -141,43 +177,88 @@ export class RedisStore implements Store {
 
   async roomStatus(room: string, now: number): Promise<RoomSnapshot | null> {
     const reply = await this.run('advance', room, now, []);
-    return reply === null ? null : parseRoom(room, reply).snapshot;
+    if (reply === null) return null;
+    await this.registerIfNew(room, reply); // a declared room found missing was just recreated
+    return parseRoom(room, reply).snapshot;
   }
 
   async advance(room: string, now: number): Promise<void> {
-    await this.run('advance', room, now, []);
+    await this.roomStatus(room, now);
   }
 
+  /** Declared rooms are always listed (recreated if missing); rooms found gone leave the registry. */
   async listRooms(now: number): Promise<RoomSnapshot[]> {
-    const names = (await this.client.smembers(roomsKey(this.prefix))).sort();
+    const names = [...new Set([...(await this.onRegistry((registry) => registry.names())), ...this.policy.declared.keys()])].sort();
     const rooms = await Promise.all(names.map((name) => this.roomStatus(name, now)));
+    await Promise.all(names.map((name, i) => (rooms[i] === null ? this.onRegistry((registry) => registry.remove(name)) : undefined)));
     return rooms.filter((room): room is RoomSnapshot => room !== null);
+  }
+
+  /**
+   * Resolves once the first connection is up, or after the command timeout: a server waits for it before
+   * listening, so its first requests (and its join limiter, which has no such wait) find Redis ready.
+   */
+  whenConnected(): Promise<void> {
+    return this.connected();
   }
 
   async close(): Promise<void> {
     if (this.ownsClient) await this.client.quit();
   }
 
-  private run(name: keyof typeof redisScripts, room: string, now: number, args: readonly string[]): Promise<unknown> {
-    const { defaults, waitingTtlMs, sessionTtlMs, statsWindowMs, admitGraceMs } = this.options;
-    return redisScripts[name].run(this.client, roomKeys(this.prefix, room), [
-      now,
-      waitingTtlMs,
-      sessionTtlMs,
-      statsWindowMs,
-      RATE_WINDOW_MS,
-      defaults.capacity,
-      defaults.admitPerMinute,
-      defaults.open ? 1 : 0,
-      defaults.opensAt ?? '',
-      this.audit ? 1 : 0,
-      admitGraceMs,
-      ...args,
-    ]);
+  /**
+   * Runs a room script. `create`: this call may create the room (an admin call, or a join the policy
+   * allows); a declared room is created from its declaration by any script that creates (room.lua).
+   */
+  private run(name: keyof typeof redisScripts, room: string, now: number, args: readonly string[], create = false): Promise<unknown> {
+    const { defaults, waitingTtlMs, sessionTtlMs, statsWindowMs, admitGraceMs, maxSessionMs } = this.options;
+    const declared = this.policy.declared.get(room);
+    const settings = declared ?? defaults;
+    // ARGV[10]: audit, idle TTL, declared, create (room.lua).
+    const flags = `${this.audit ? 1 : 0} ${Math.ceil(this.policy.idleTtlMs)} ${declared ? 1 : 0} ${create ? 1 : 0}`;
+    return this.guard(() =>
+      redisScripts[name].run(this.client, roomKeys(this.prefix, room), [
+        now,
+        waitingTtlMs,
+        sessionTtlMs,
+        statsWindowMs,
+        RATE_WINDOW_MS,
+        settings.capacity,
+        settings.admitPerMinute,
+        settings.open ? 1 : 0,
+        settings.opensAt ?? '',
+        flags,
+        admitGraceMs,
+        maxSessionMs,
+        ...args,
+      ], this.commandTimeoutMs),
+    );
+  }
+
+  /**
+   * Every Redis call of the store: waits for the first connection (bounded), turns any failure into a
+   * StoreUnavailableError (503), and tells RedisHealth, which logs once per episode.
+   */
+  private async guard<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      await this.connected();
+      const result = await call();
+      this.health.succeeded();
+      return result;
+    } catch (error) {
+      const unavailable = storeUnavailable(error);
+      this.health.failed(unavailable.message);
+      throw unavailable;
+    }
+  }
+
+  /** A registry call, guarded like a script, with the same deadline (scripts get it in LuaScript.run). */
+  private onRegistry<T>(call: (registry: RedisRoomRegistry) => Promise<T>): Promise<T> {
+    return this.guard(() => withDeadline(call(this.registry), this.commandTimeoutMs));
   }
 
   /** The room registry lives outside the room's hash slot, so it cannot be in the script (Cluster). */
   private async registerIfNew(room: string, reply: unknown): Promise<void> {
-    if (Array.isArray(reply) && reply[reply.length - 1] === 1) await this.client.sadd(roomsKey(this.prefix), room);
+    if (Array.isArray(reply) && reply[reply.length - 1] === 1) await this.onRegistry((registry) => registry.add(room));
   }
 }

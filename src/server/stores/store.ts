@@ -27,6 +27,8 @@ export interface StoreOptions {
   waitingTtlMs: number;
   /** An admitted session not seen for this long frees its seat. */
   sessionTtlMs: number;
+  /** An admitted session ends this long after its admission, however alive (a school day: 10 h by default). */
+  maxSessionMs: number;
   /**
    * An admission nobody has claimed yet (the pupil's client has not asked since) ends this long after it
    * was made, or at sessionTtl if sooner, and the seat passes on. See docs/protocol.md, "Admission grace".
@@ -34,6 +36,20 @@ export interface StoreOptions {
   admitGraceMs: number;
   /** How far back admissions are counted to measure the room's admission rate (ETA). */
   statsWindowMs: number;
+  /**
+   * Rooms the operator declared (`--rooms FILE`), with their full settings: created from these (not the
+   * defaults) whenever they are missing, by any call, and never forgotten. See room-policy.ts.
+   */
+  declaredRooms?: Readonly<Record<string, RoomSettings>>;
+  /** Whether a pupil's join may create a room nobody declared or configured (`--room-creation`). Default true. */
+  createOnJoin?: boolean;
+  /** A join may not create a room beyond this many (`--max-rooms`); admin calls and declared rooms may. */
+  maxRooms?: number;
+  /**
+   * A room nobody declared or configured is forgotten once unused this long (memory), or its Redis keys
+   * expire; default: when every ticket it held would have expired (room-policy.ts).
+   */
+  roomIdleTtlMs?: number;
 }
 
 /** A live ticket. Tickets that ended (released, expired) are forgotten: the store returns null. */
@@ -70,7 +86,7 @@ export interface RoomTotals {
   admitted: number;
   /** Waiting tickets that expired (pupils who gave up without leaving). */
   expiredWaiting: number;
-  /** Admitted sessions that expired (not seen for sessionTtl, or admissions not claimed within admitGrace). */
+  /** Admitted sessions that expired (not seen for sessionTtl, at maxSession, or admissions not claimed within admitGrace). */
   expiredSessions: number;
   /** Tickets ended by a release (waiting or admitted). */
   released: number;
@@ -90,7 +106,11 @@ export interface JoinResult extends TicketResult {
 export type TicketEndReason = 'admission-unclaimed';
 
 export interface Store {
-  /** Joins the line, or returns the live ticket this key already holds. Creates the room with defaults. */
+  /**
+   * Joins the line, or returns the live ticket this key already holds. Creates a missing room from its
+   * declaration or the defaults; throws RoomNotFoundError when joins may not create it, TooManyRoomsError
+   * beyond maxRooms (store-errors.ts).
+   */
   join(room: string, key: string, now: number): Promise<JoinResult>;
   /**
    * Reads a ticket and counts the call as a sign of life. An admitted ticket is thereby claimed (as by a
@@ -99,6 +119,12 @@ export interface Store {
   status(room: string, id: string, now: number): Promise<TicketResult | null>;
   /** Why a ticket that `status` reports gone ended; null when it simply expired, was released or is unknown. */
   endReason(room: string, id: string, now: number): Promise<TicketEndReason | null>;
+  /**
+   * Whether the ticket holds a seat at `now`: admitted, seen within sessionTtl, within maxSession of its
+   * admission, and claimed (or still within admitGrace). The `/verify` gate asks it on every gated request
+   * (cached 2 s per ticket), so it is O(1) and read-only: no expiry pass, no sign of life, nothing created.
+   */
+  isAdmitted(room: string, id: string, now: number): Promise<boolean>;
   /** Leaves the line or frees the seat. Idempotent: unknown tickets are ignored. */
   release(room: string, id: string, now: number): Promise<void>;
   /** Creates the room (defaults + patch) or changes it. `created` tells which. */

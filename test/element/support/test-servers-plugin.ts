@@ -39,6 +39,8 @@ interface RealServer {
 
 export interface TestServersState {
   real: { apiUrl: string; adminToken: string } | null;
+  /** A second real server whose admissions live 4 s (sessions 6 s): session mode's renewal in real time. */
+  shortLived?: { apiUrl: string } | null;
 }
 
 const scripts = new Map<string, FaultScript>();
@@ -101,6 +103,7 @@ async function forward(ctx: Context, url: string, body: string): Promise<void> {
 
 export function testServersPlugin(state: TestServersState): TestRunnerPlugin {
   let real: RealServer | null = null;
+  let shortLived: RealServer | null = null;
   return {
     name: 'antichambre-test-servers',
     async serverStart() {
@@ -109,6 +112,8 @@ export function testServersPlugin(state: TestServersState): TestRunnerPlugin {
         real = await startServer({ port: 0, capacity: 0, admitPerMinute: 600, joinLimitPerMinute: 0 });
         state.real = { apiUrl: real.apiUrl, adminToken: real.adminToken };
         upstream = real.apiUrl;
+        shortLived = await startServer({ port: 0, admissionTtlSeconds: 4, sessionTtlSeconds: 6, joinLimitPerMinute: 0 });
+        state.shortLived = { apiUrl: shortLived.apiUrl };
       } catch (error) {
         // The real-server tests skip themselves; the fault-server tests still run.
         console.warn(`antichambre tests: real queue server unavailable (${String(error)})`);
@@ -116,6 +121,7 @@ export function testServersPlugin(state: TestServersState): TestRunnerPlugin {
     },
     async serverStop() {
       await real?.close();
+      await shortLived?.close();
     },
     async executeCommand({ command, payload }) {
       const args = payload as Record<string, unknown>;
@@ -131,6 +137,15 @@ export function testServersPlugin(state: TestServersState): TestRunnerPlugin {
           method: 'PUT',
           headers: { Authorization: `Bearer ${real.adminToken}`, 'Content-Type': 'application/json' },
           body: JSON.stringify(config),
+        });
+        return response.status;
+      }
+      // Proof of work: a room's defence mode ("on" = under attack), docs/protocol.md.
+      if (command === 'admin-defence' && real) {
+        const response = await fetch(`${real.apiUrl}/admin/rooms/${String(args.room)}/defence`, {
+          method: 'PUT',
+          headers: { Authorization: `Bearer ${real.adminToken}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ mode: args.mode }),
         });
         return response.status;
       }

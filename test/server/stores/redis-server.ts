@@ -14,6 +14,14 @@ export interface RedisServer {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** SIGSTOP: connections stay open and nothing answers, as with a Redis stuck in a long command or a frozen VM. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
+  /** SIGKILL, as a crash: connections are refused until restart(). */
+  kill(): Promise<void>;
+  /** Starts a new redis-server on the same port (empty: no persistence), after kill(). */
+  restart(): Promise<void>;
 }
 
 /** The redis-server binary on PATH, or null. */
@@ -54,22 +62,35 @@ export async function startRedisServer(): Promise<RedisServer> {
   if (binary === null) throw new Error('redis-server is not on PATH');
   const dir = await mkdtemp(join(tmpdir(), 'antichambre-redis-'));
   const port = await freePort();
-  const child = spawn(
-    binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await ready(child);
+  const launch = async (): Promise<ChildProcess> => {
+    const started = spawn(
+      binary,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    await ready(started);
+    return started;
+  };
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGCONT'); // a paused server would not act on SIGTERM
+    child.kill(signal);
+    await exited;
+  };
+  let child = await launch();
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await end('SIGTERM');
       await rm(dir, { recursive: true, force: true });
+    },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
+    kill: () => end('SIGKILL'),
+    async restart() {
+      child = await launch();
     },
   };
 }

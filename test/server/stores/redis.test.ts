@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisStore } from '../../../src/server/stores/redis.js';
+import { roomPolicyConformance } from './room-policy-conformance.js';
 import { storeConformance } from './store-conformance.js';
 import { redisAvailable, startRedisServer, type RedisServer } from './redis-server.js';
 
@@ -21,6 +22,7 @@ if (redisAvailable('the Redis store conformance suite')) {
     new RedisStore({ url: server.url, prefix: `test-${process.pid}-${++prefixes}`, ...options });
 
   storeConformance('redis store', async (options) => newStore(options));
+  roomPolicyConformance('redis store', async (options) => newStore(options));
 
   test('redis store: a Redis that lost its script cache (restart, failover) is reloaded transparently', async () => {
     const store = newStore();

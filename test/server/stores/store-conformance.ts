@@ -141,6 +141,45 @@ export function storeConformance(label: string, make: MakeStore): void {
     assert.equal(admitted?.room.totals?.expiredSessions, 1);
   });
 
+  it('an admitted session ends at admittedAt + maxSession, however alive; the next pupil gets the seat', async () => {
+    const s = await store({ defaults: settings({ capacity: 1 }), sessionTtlMs: 30 * MINUTE, waitingTtlMs: 600 * MINUTE, maxSessionMs: 120 * MINUTE });
+    const [inside, next] = await joinMany(s, 2);
+    for (let minute = 10; minute < 120; minute += 10) {
+      assert.equal((await s.status(ROOM, inside!, T0 + minute * MINUTE))?.ticket.state, 'admitted', `alive at minute ${minute}`);
+      assert.equal((await s.status(ROOM, next!, T0 + minute * MINUTE))?.ticket.state, 'waiting');
+    }
+    assert.equal(await s.isAdmitted(ROOM, inside!, T0 + 120 * MINUTE - 1), true);
+    assert.equal(await s.isAdmitted(ROOM, inside!, T0 + 120 * MINUTE), false, 'the gate sees the end before any expiry pass');
+    const admitted = await s.status(ROOM, next!, T0 + 120 * MINUTE);
+    assert.equal(admitted?.ticket.state, 'admitted');
+    assert.equal(await s.status(ROOM, inside!, T0 + 120 * MINUTE), null);
+    assert.equal(admitted?.room.totals?.expiredSessions, 1);
+  });
+
+  it('isAdmitted: true only while the seat is held (released, expired, unclaimed, waiting and unknown are false); it changes nothing', async () => {
+    const s = await store({ defaults: settings({ capacity: 3 }), sessionTtlMs: 30 * MINUTE, waitingTtlMs: 60 * MINUTE, admitGraceMs: 3 * MINUTE });
+    const [released, idle, polling, waiting] = await joinMany(s, 4);
+    assert.deepEqual(
+      await Promise.all([released, idle, polling, waiting].map((id) => s.isAdmitted(ROOM, id!, T0))),
+      [true, true, true, false],
+    );
+    await s.release(ROOM, released!, T0 + MINUTE);
+    assert.equal(await s.isAdmitted(ROOM, released!, T0 + MINUTE), false, 'released');
+    // The release let `waiting` in at T0 + 1 min, unclaimed: held within the grace, not after.
+    assert.equal(await s.isAdmitted(ROOM, waiting!, T0 + MINUTE + 3 * MINUTE - 1), true);
+    assert.equal(await s.isAdmitted(ROOM, waiting!, T0 + MINUTE + 3 * MINUTE), false, 'admission not claimed within the grace');
+    await s.status(ROOM, polling!, T0 + 20 * MINUTE);
+    assert.equal(await s.isAdmitted(ROOM, idle!, T0 + 30 * MINUTE - 1), true);
+    assert.equal(await s.isAdmitted(ROOM, idle!, T0 + 30 * MINUTE), false, 'not seen for sessionTtl');
+    assert.equal(await s.isAdmitted(ROOM, polling!, T0 + 30 * MINUTE), true, 'seen 10 minutes ago');
+    assert.equal(await s.isAdmitted(ROOM, 'no-such-ticket-000', T0), false);
+    assert.equal(await s.isAdmitted('never-seen-room', polling!, T0), false);
+    assert.equal(await s.roomStatus('never-seen-room', T0), null, 'nothing created');
+    // Read-only: no sign of life. Had the checks touched `idle`, it would still be held here.
+    assert.equal(await s.status(ROOM, idle!, T0 + 30 * MINUTE), null);
+    assert.equal((await s.roomStatus(ROOM, T0 + 30 * MINUTE))?.active, 1);
+  });
+
   it('an expired pupil who joins again with the same key gets a new ticket at the back', async () => {
     const s = await store({ defaults: settings({ capacity: 0 }), waitingTtlMs: MINUTE });
     const key = newKey();

@@ -1,12 +1,14 @@
 /**
- * Tells the server the pupil is still here (src/core/heartbeat-plan.ts decides when). The plan lives in
- * localStorage, shared by the tabs and pages of the ENT: otherwise each page load would start its own
- * minute and a pupil clicking through pages would beat at every click.
+ * Tells the server the pupil is still here, and keeps the admission fresh (src/core/heartbeat-plan.ts
+ * decides when). The plan lives in localStorage, shared by the tabs and pages of the ENT: otherwise each
+ * page load would start its own minute and a pupil clicking through pages would beat at every click; one
+ * tab's renewal renews the cookie for all (same origin, same cookie).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Random } from '../../../core/clock.js';
-import { planNextHeartbeat, shouldSendHeartbeat, type HeartbeatPlan } from '../../../core/heartbeat-plan.js';
-import type { HeartbeatOutcome } from '../../../core/session-client.js';
+import { planNextHeartbeat, renewalTime, shouldSendHeartbeat, type HeartbeatPlan } from '../../../core/heartbeat-plan.js';
+import type { Admission } from '../../../core/protocol.js';
+import type { HeartbeatAnswer } from '../../../core/session-client.js';
 
 export interface HeartbeatRun {
   /** localStorage key of the shared plan. */
@@ -16,15 +18,21 @@ export interface HeartbeatRun {
   /** When the server last saw the pupil, if no tab has beaten yet (the admission). */
   readonly since: number;
   readonly lastActivityAt: () => number;
-  readonly send: () => Promise<HeartbeatOutcome>;
+  /** When the admission the pupil holds (the cookie) ends, on this device's clock. */
+  readonly admissionEndsAt: number;
+  readonly send: () => Promise<HeartbeatAnswer>;
   /** The server no longer holds the seat. */
   readonly onGone: () => void;
+  /** A heartbeat brought a fresh admission (`serverTime`: the server's clock when it answered). */
+  readonly onAdmission: (admission: Admission, serverTime: number) => void;
 }
 
 export class HeartbeatController implements ReactiveController {
   private run?: HeartbeatRun;
   private plan?: HeartbeatPlan;
   private timer?: ReturnType<typeof setTimeout>;
+  /** When the latest admission this tab knows of ends (this device's clock). */
+  private admissionEndsAt = 0;
 
   constructor(
     host: ReactiveControllerHost,
@@ -38,7 +46,9 @@ export class HeartbeatController implements ReactiveController {
   start(run: HeartbeatRun): void {
     this.stop();
     this.run = run;
-    this.plan = this.load() ?? planNextHeartbeat(run.since, this.random);
+    this.admissionEndsAt = run.admissionEndsAt;
+    const plan = this.load() ?? planNextHeartbeat(run.since, this.random);
+    this.plan = plan.renewAt === undefined ? { ...plan, renewAt: renewalTime(this.now(), run.admissionEndsAt) } : plan;
     this.consider();
   }
 
@@ -63,21 +73,41 @@ export class HeartbeatController implements ReactiveController {
     // Another tab may have beaten since: its plan wins.
     this.plan = this.load() ?? this.plan;
     if (shouldSendHeartbeat(this.plan, run.lastActivityAt(), now)) {
-      this.plan = planNextHeartbeat(now, this.random);
+      // Until the answer comes: if it never does, retry the renewal at half of what is left then.
+      this.plan = { ...planNextHeartbeat(now, this.random), renewAt: renewalTime(now, this.admissionEndsAt) };
       this.save(this.plan);
-      void run.send().then((outcome) => outcome === 'gone' && this.run === run && run.onGone());
+      void run.send().then((answer) => this.answered(run, answer));
     }
-    clearTimeout(this.timer);
-    // Activity may stop before notBefore: look once more then, or that last activity is never reported.
-    if (now < this.plan.notBefore) this.timer = setTimeout(this.consider, this.plan.notBefore - now);
+    this.schedule(now);
   };
+
+  private answered(run: HeartbeatRun, { outcome, admission, serverTime }: HeartbeatAnswer): void {
+    if (this.run !== run || !this.plan) return;
+    if (outcome === 'gone') return run.onGone();
+    if (!admission || serverTime === undefined) return;
+    const now = this.now();
+    // Its life by the server's clock, placed on ours: a device clock minutes off changes nothing.
+    this.admissionEndsAt = now + Date.parse(admission.expiresAt) - serverTime;
+    run.onAdmission(admission, serverTime);
+    this.plan = { ...this.plan, renewAt: renewalTime(now, this.admissionEndsAt) };
+    this.save(this.plan);
+    this.schedule(now);
+  }
+
+  /** Activity may stop before notBefore: look once more then, or that last activity is never reported; and at renewAt. */
+  private schedule(now: number): void {
+    clearTimeout(this.timer);
+    const { notBefore, renewAt = Infinity } = this.plan!;
+    const next = Math.min(now < notBefore ? notBefore : Infinity, renewAt);
+    if (next !== Infinity) this.timer = setTimeout(this.consider, Math.max(0, next - now));
+  }
 
   private load(): HeartbeatPlan | undefined {
     try {
       const saved: unknown = JSON.parse(this.storage()?.getItem(this.run!.key) ?? 'null');
       const plan = saved as (HeartbeatPlan & { id: unknown }) | null;
       return plan && plan.id === this.run!.id && Number.isFinite(plan.lastSentAt) && Number.isFinite(plan.notBefore)
-        ? { lastSentAt: plan.lastSentAt, notBefore: plan.notBefore }
+        ? { lastSentAt: plan.lastSentAt, notBefore: plan.notBefore, renewAt: Number.isFinite(plan.renewAt) ? plan.renewAt : undefined }
         : undefined;
     } catch {
       return undefined;

@@ -14,7 +14,7 @@ export interface IdleRun {
   readonly warningMs: number;
   /** BroadcastChannel shared by the tabs of this endpoint + room (see src/core/tabs.ts). */
   readonly channelName: string;
-  /** Focus events on these targets are not the pupil's (the dialog moving focus to its button). */
+  /** Focus events on these targets, and Tab pressed there, are not the pupil's activity (the dialog moving focus to its button, Tab within it). */
   readonly ignoreFocus: (target: EventTarget | null) => boolean;
   /** Activity was recorded, here or in another tab: a chance to send a heartbeat. */
   readonly onActivity: () => void;

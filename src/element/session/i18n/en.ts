@@ -1,10 +1,11 @@
 import type { SessionMessages } from './fr.js';
 
-const duration = (s: number) => (s < 60 ? `${s} second${s > 1 ? 's' : ''}` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`);
+const unit = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
+const duration = (s: number) => (s < 60 ? unit(s, 'second') : `${unit(Math.floor(s / 60), 'minute')}${s % 60 ? ` ${unit(s % 60, 'second')}` : ''}`);
 
 export const sessionEn: SessionMessages = {
   warningTitle: 'Are you still there?',
-  warningText: (s) => `Unless you do something, your session will close in ${duration(s)} and your place will go to another pupil.`,
+  warningText: (s) => `Press “I am here” to keep your place. Otherwise your session will close in ${duration(s)} and your place will go to another pupil.`,
   stay: 'I am here',
   remaining: (s) => `${duration(s)} left.`,
   releasedTitle: 'Session closed',

@@ -1,12 +1,14 @@
 /** Texts of <antichambre-session>, French (the default). English implements the same shape. */
 import type { ReleaseReason } from '../../../core/idle.js';
 
-/** "45 secondes", "1 min 05 s": read aloud as well as shown. */
-const duration = (s: number) => (s < 60 ? `${s} seconde${s > 1 ? 's' : ''}` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`);
+const unit = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
+/** "45 secondes", "1 minute 5 secondes": words in full, read aloud as well as shown (a 10-year-old reads « s » as nothing). */
+const duration = (s: number) => (s < 60 ? unit(s, 'seconde') : `${unit(Math.floor(s / 60), 'minute')}${s % 60 ? ` ${unit(s % 60, 'seconde')}` : ''}`);
 
 export const sessionFr = {
   warningTitle: 'Êtes-vous toujours là ?',
-  warningText: (s: number) => `Sans action de votre part, votre session sera fermée dans ${duration(s)} et votre place ira à un autre élève.`,
+  /** Says which button to press (issue 14: « Sans action de votre part » never did). */
+  warningText: (s: number) => `Appuyez sur « Je suis là » pour garder votre place. Sinon, votre session sera fermée dans ${duration(s)} et votre place ira à un autre élève.`,
   stay: 'Je suis là',
   remaining: (s: number) => `Il reste ${duration(s)}.`,
   releasedTitle: 'Session fermée',

@@ -1,19 +1,24 @@
 -- configure(capacity, admitPerMinute, open, opensAt): '' keeps a field; opensAt 'null' removes the schedule.
 local room, room_created = load_room(true)
+-- A configured room keeps its settings however long it stays unused (keep_alive).
+room.pinned = true
+redis.call('HSET', K_ROOM, 'pinned', 1)
+redis.call('PERSIST', K_ROOM)
 local fields = { 'capacity', 'admitPerMinute', 'open' }
 for i, field in ipairs(fields) do
-  if ARGV[11 + i] ~= '' then
-    room[field] = tonumber(ARGV[11 + i])
+  if ARGV[12 + i] ~= '' then
+    room[field] = tonumber(ARGV[12 + i])
     redis.call('HSET', K_ROOM, field, room[field])
   end
 end
-if ARGV[15] == 'null' then
+if ARGV[16] == 'null' then
   room.opensAt = nil
   redis.call('HSET', K_ROOM, 'opensAt', '')
-elseif ARGV[15] ~= '' then
-  room.opensAt = tonumber(ARGV[15])
-  redis.call('HSET', K_ROOM, 'opensAt', ARGV[15])
+elseif ARGV[16] ~= '' then
+  room.opensAt = tonumber(ARGV[16])
+  redis.call('HSET', K_ROOM, 'opensAt', ARGV[16])
 end
 expire()
 admit(room)
+keep_alive(room)
 return room_reply(room, room_created)

@@ -4,4 +4,5 @@ local room = load_room(false)
 if not room then return 0 end
 expire()
 admit(room)
-return redis.call('ZSCORE', K_ENDED_UNCLAIMED, ARGV[12]) and 1 or 0
+keep_alive(room)
+return redis.call('ZSCORE', K_ENDED_UNCLAIMED, ARGV[13]) and 1 or 0

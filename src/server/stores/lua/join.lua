@@ -4,8 +4,9 @@
 -- pre-queue. Drawing at join instead of shuffling at opening gives the same uniform order (i.i.d.
 -- keys sort into a uniform permutation) and costs nothing at 8:00, when Redis is busiest; the draw
 -- stays secret until then (ticket_reply hides it). Ties sort by id, itself random.
-local key, new_id, draw = ARGV[12], ARGV[13], tonumber(ARGV[14])
+local key, new_id, draw = ARGV[13], ARGV[14], tonumber(ARGV[15])
 local room, room_created = load_room(true)
+if not room then return false end -- missing, and this join may not create it (store.ts)
 expire()
 local id = redis.call('HGET', K_KEYS, key)
 local created = false
@@ -29,4 +30,5 @@ else
 end
 admit(room)
 claim(id) -- admitted now or earlier: this answer hands the admission over
+keep_alive(room)
 return ticket_reply(room, id, created, room_created)

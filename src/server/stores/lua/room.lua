@@ -8,40 +8,26 @@
 -- admittedAt"), 6 join keys (hash key -> id), 7 admissions (zset id -> ms), 8 audit log (list),
 -- 9 admissions not claimed yet (zset id -> admitted at, ms; these are in 4 too), 10 admissions that
 -- ended unclaimed (zset id -> ended at, ms; kept for the session TTL).
--- ARGV: 1 now, 2 waiting TTL, 3 session TTL, 4 stats window, 5 rate window (ms), 6-9 defaults of a
--- new room (capacity, admitPerMinute, open 1/0, opensAt ms or ''), 10 audit 1/0, 11 admit grace (ms);
--- the rest per script.
+-- ARGV: 1 now, 2 waiting TTL, 3 session TTL, 4 stats window, 5 rate window (ms), 6-9 settings of a
+-- new room, declared or default (capacity, admitPerMinute, open 1/0, opensAt ms or ''), 10 room flags (below), 11 admit grace (ms),
+-- 12 max session (ms); the rest (from ARGV[13]) per script.
 local K_ROOM, K_LINE, K_WSEEN, K_SSEEN = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local K_TICKETS, K_KEYS, K_ADMITS, K_AUDIT = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local K_UNCLAIMED, K_ENDED_UNCLAIMED = KEYS[9], KEYS[10]
 local now = tonumber(ARGV[1])
 local WAITING_TTL, SESSION_TTL = tonumber(ARGV[2]), tonumber(ARGV[3])
 local STATS_WINDOW, RATE_WINDOW = tonumber(ARGV[4]), tonumber(ARGV[5])
-local AUDIT = ARGV[10] == '1'
-local ADMIT_GRACE = tonumber(ARGV[11])
-
--- Reads the room, creating it with the defaults when asked. Instances' clocks differ by a few ms:
--- the room keeps the latest `now` it saw and never goes back, so a ticket cannot expire and then
--- come back to life because the next request came from a slower clock.
-local function load_room(create)
-  local f = redis.call('HMGET', K_ROOM, 'capacity', 'admitPerMinute', 'open', 'opensAt', 'createdAt', 'seq', 'clock')
-  if not f[1] then
-    if not create then return nil, false end
-    local room = {
-      capacity = tonumber(ARGV[6]), admitPerMinute = tonumber(ARGV[7]), open = tonumber(ARGV[8]),
-      opensAt = tonumber(ARGV[9]), createdAt = now, seq = 0,
-    }
-    redis.call('HSET', K_ROOM, 'capacity', room.capacity, 'admitPerMinute', room.admitPerMinute,
-      'open', room.open, 'opensAt', ARGV[9], 'createdAt', now, 'seq', 0, 'clock', now)
-    return room, true
-  end
-  local clock = tonumber(f[7])
-  if clock > now then now = clock elseif clock < now then redis.call('HSET', K_ROOM, 'clock', now) end
-  return {
-    capacity = tonumber(f[1]), admitPerMinute = tonumber(f[2]), open = tonumber(f[3]),
-    opensAt = tonumber(f[4]), createdAt = tonumber(f[5]), seq = tonumber(f[6]),
-  }, false
+-- ARGV[10] packs the room's flags, so adding one shifts no script's own arguments: audit 1/0, idle TTL
+-- (ms: every key of a room unused this long expires, see keep_alive), declared 1/0 (the operator
+-- declared the room: any call recreates it from ARGV[6-9] and its settings never expire), create 1/0
+-- (this call may create the room: a join that the room-creation policy allows, or an admin call).
+local AUDIT, IDLE_TTL, DECLARED, MAY_CREATE
+do
+  local audit, idle_ttl, declared, create = string.match(ARGV[10], '^(%d) (%d+) (%d) (%d)$')
+  AUDIT, IDLE_TTL, DECLARED, MAY_CREATE = audit == '1', tonumber(idle_ttl), declared == '1', create == '1' or declared == '1'
 end
+local ADMIT_GRACE = tonumber(ARGV[11])
+local MAX_SESSION = tonumber(ARGV[12])
 
 local function before_opening(room)
   return room.opensAt ~= nil and now < room.opensAt
@@ -50,6 +36,105 @@ end
 local function parse_ticket(data)
   local key, created, admitted = string.match(data, '^([^|]*)|([^|]*)|([^|]*)$')
   return key, tonumber(created), tonumber(admitted)
+end
+
+-- A lost key (eviction, a partial restore, an operator's DEL) must not wedge a room: these counts
+-- agree after every script (O(1) each), and when they do not, the room's indexes are rebuilt from
+-- whatever survived (O(n), once). Ticket records lost while their ids survive in the line or the
+-- seen sets are rebuilt from those, so their pupils keep their places; a waiting ticket missing
+-- from the line goes back in join order. Lost counters (admissions, totals) just start again.
+local function consistent()
+  local tickets, sessions = redis.call('HLEN', K_TICKETS), redis.call('ZCARD', K_SSEEN)
+  local waiting = redis.call('ZCARD', K_WSEEN)
+  return tickets == redis.call('HLEN', K_KEYS) and waiting == redis.call('ZCARD', K_LINE)
+    and tickets == waiting + sessions and redis.call('ZCARD', K_UNCLAIMED) <= sessions
+end
+
+local function repair(room)
+  local key_of = {}
+  local keys = redis.call('HGETALL', K_KEYS)
+  for i = 1, #keys, 2 do key_of[keys[i + 1]] = keys[i] end
+  -- Records rebuilt from the sets; a lost join key becomes '~id', which no client can send
+  -- (keys are A-Z, a-z, 0-9, _ and -), so it never matches a join.
+  for _, set in ipairs({ K_LINE, K_WSEEN, K_SSEEN }) do
+    local ids = redis.call('ZRANGE', set, 0, -1, 'WITHSCORES')
+    for i = 1, #ids, 2 do
+      local id = ids[i]
+      if redis.call('HEXISTS', K_TICKETS, id) == 0 then
+        local at = math.floor(tonumber(redis.call('ZSCORE', set == K_SSEEN and K_SSEEN or K_WSEEN, id)) or now)
+        local admitted = set == K_SSEEN and at or ''
+        redis.call('HSET', K_TICKETS, id, (key_of[id] or ('~' .. id)) .. '|' .. at .. '|' .. admitted)
+      end
+    end
+  end
+  redis.call('DEL', K_KEYS)
+  local records = redis.call('HGETALL', K_TICKETS)
+  local missing = {}
+  for i = 1, #records, 2 do
+    local id = records[i]
+    local key, created, admitted = parse_ticket(records[i + 1])
+    redis.call('HSET', K_KEYS, key, id)
+    if admitted then
+      redis.call('ZREM', K_LINE, id)
+      redis.call('ZREM', K_WSEEN, id)
+      redis.call('ZADD', K_SSEEN, 'NX', now, id)
+    else
+      redis.call('ZADD', K_WSEEN, 'NX', now, id)
+      if not redis.call('ZSCORE', K_LINE, id) then missing[#missing + 1] = { id, created or now } end
+    end
+  end
+  table.sort(missing, function(a, b) return a[2] < b[2] or (a[2] == b[2] and a[1] < b[1]) end)
+  for _, ticket in ipairs(missing) do
+    room.seq = room.seq + 1
+    redis.call('ZADD', K_LINE, room.seq, ticket[1])
+  end
+  redis.call('HSET', K_ROOM, 'seq', room.seq)
+  local unclaimed = redis.call('ZRANGE', K_UNCLAIMED, 0, -1)
+  for _, id in ipairs(unclaimed) do
+    if not redis.call('ZSCORE', K_SSEEN, id) then redis.call('ZREM', K_UNCLAIMED, id) end
+  end
+end
+
+-- Reads the room, creating it from ARGV[6-9] when asked and allowed (MAY_CREATE): nil when missing
+-- otherwise. A room whose settings hash is gone but whose tickets are not is rebuilt whatever the
+-- call, so its pupils keep their places. Instances' clocks differ by a few ms: the room keeps the
+-- latest `now` it saw and never goes back, so a ticket cannot expire and then come back to life
+-- because the next request came from a slower clock.
+local function load_room(create)
+  local f = redis.call('HMGET', K_ROOM, 'capacity', 'admitPerMinute', 'open', 'opensAt', 'createdAt', 'seq', 'clock', 'pinned')
+  if not f[1] then
+    local orphans = redis.call('EXISTS', K_TICKETS, K_LINE, K_WSEEN, K_SSEEN) > 0
+    if not orphans and not (create and MAY_CREATE) then return nil, false end
+    local last = redis.call('ZRANGE', K_LINE, -1, -1, 'WITHSCORES')
+    local room = {
+      capacity = tonumber(ARGV[6]), admitPerMinute = tonumber(ARGV[7]), open = tonumber(ARGV[8]),
+      opensAt = tonumber(ARGV[9]), createdAt = now, seq = math.floor(tonumber(last[2]) or 0), pinned = DECLARED,
+    }
+    redis.call('HSET', K_ROOM, 'capacity', room.capacity, 'admitPerMinute', room.admitPerMinute,
+      'open', room.open, 'opensAt', ARGV[9], 'createdAt', now, 'seq', room.seq, 'clock', now,
+      'pinned', DECLARED and 1 or 0)
+    if orphans and not consistent() then repair(room) end
+    return room, not orphans
+  end
+  -- Fields read with fallbacks: a hash that lost some (a partial restore) still loads.
+  local clock = tonumber(f[7]) or now
+  if clock > now then now = clock elseif clock < now then redis.call('HSET', K_ROOM, 'clock', now) end
+  local room = {
+    capacity = tonumber(f[1]) or tonumber(ARGV[6]), admitPerMinute = tonumber(f[2]) or tonumber(ARGV[7]),
+    open = tonumber(f[3]) or tonumber(ARGV[8]), opensAt = tonumber(f[4]), createdAt = tonumber(f[5]) or now,
+    -- A room made before rooms could expire has no 'pinned' field: kept, as it always was.
+    seq = tonumber(f[6]) or 0, pinned = f[8] ~= '0',
+  }
+  if not consistent() then repair(room) end
+  return room, false
+end
+
+-- Every key of a room expires IDLE_TTL after the room's last use: lazy expiry only runs in a room
+-- somebody asks about, so without this a room joined once and abandoned would stay in Redis for
+-- good. The settings of a room an admin configured or the operator declared do not expire.
+local function keep_alive(room)
+  for i = 2, #KEYS do redis.call('PEXPIRE', KEYS[i], IDLE_TTL) end
+  if not room.pinned then redis.call('PEXPIRE', K_ROOM, IDLE_TTL) end
 end
 
 local function remove_ticket(id)
@@ -87,6 +172,12 @@ local function expire()
   end
 end
 
+-- A session's last-seen score never passes admittedAt + maxSession - sessionTTL, so expire() ends it
+-- at admittedAt + maxSession however alive it is, without another key or scan.
+local function seen_score(at, admitted_at)
+  return math.min(at, admitted_at + MAX_SESSION - SESSION_TTL)
+end
+
 -- Admits the front of the line within capacity and the sliding-window rate. Mirrors
 -- admissionsAllowed() in src/server/rooms.ts, which the memory store calls.
 local function admit(room)
@@ -103,7 +194,7 @@ local function admit(room)
     redis.call('HSET', K_TICKETS, id, key .. '|' .. created .. '|' .. now)
     redis.call('ZREM', K_LINE, id)
     redis.call('ZREM', K_WSEEN, id)
-    redis.call('ZADD', K_SSEEN, now, id) -- the session TTL starts at admission
+    redis.call('ZADD', K_SSEEN, seen_score(now, now), id) -- the session TTL starts at admission
     redis.call('ZADD', K_UNCLAIMED, now, id)
     redis.call('ZADD', K_ADMITS, now, id)
     active = active + 1
@@ -113,7 +204,11 @@ local function admit(room)
 end
 
 local function touch(id, admitted)
-  redis.call('ZADD', admitted and K_SSEEN or K_WSEEN, 'XX', now, id)
+  if admitted then
+    redis.call('ZADD', K_SSEEN, 'XX', seen_score(now, admitted), id)
+  else
+    redis.call('ZADD', K_WSEEN, 'XX', now, id)
+  end
 end
 
 -- Settings, counters, then the totals since the room was created (admin API and /metrics).

@@ -10,7 +10,7 @@ if not room then return false end
 local start = now
 local rooms, tickets = {}, {}
 local settled_at = nil
-for i = 12, #ARGV, 2 do
+for i = 13, #ARGV, 2 do
   local at, id = tonumber(ARGV[i]), ARGV[i + 1]
   if at > now then now = at end -- the room clock never goes back (see load_room)
   if settled_at ~= now then
@@ -32,4 +32,5 @@ for i = 12, #ARGV, 2 do
   end
 end
 if now > start then redis.call('HSET', K_ROOM, 'clock', now) end
+keep_alive(room)
 return { rooms, tickets }
