@@ -224,9 +224,13 @@ export class WaitingRoom {
       await this.store.save(stored.key, patch);
       stored = { ...stored, ...patch };
       const admitted = status.state === 'admitted';
-      // Polling goes on for an admission already followed, or one already over by the server's own clock
-      // (an old server's fixed expiry, issue 11): a fresh token may come, and nothing navigates with a dead one.
-      if (admitted && !followed && Date.parse(status.admission!.expiresAt) > Date.parse(status.serverTime)) loop.stop();
+      // Polling goes on only for an admission already over by the server's own clock (an old server's fixed
+      // expiry, issue 11): a fresh token may come, and nothing navigates with a dead one. Once a live token is
+      // here it stops, followed admissions too: every admitted poll is a sign of life, so a waiting page left
+      // open after a bounce or the Back button would hold the seat until --max-session (10 h) while
+      // <antichambre-session> on the ENT's pages is what keeps an active pupil's seat. A later click on
+      // « Continuer » with a stale cookie comes back here through the gate, and this page's load asks again.
+      if (admitted && Date.parse(status.admission!.expiresAt) > Date.parse(status.serverTime)) loop.stop();
       // An answer that came after the loop's timeout is stale: the loop already scheduled a retry.
       if (admitted || !requestSignal.aborted) {
         this.emit(signal, { phase: admitted ? 'admitted' : 'waiting', ticketId: status.id, status,

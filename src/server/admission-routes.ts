@@ -64,9 +64,15 @@ export function createAdmissionRoutes(deps: AdmissionRoutesDeps): Hono {
 
   routes.on(GATE_METHODS, '/verify', async (c) => {
     c.header('Cache-Control', 'no-store');
-    const room = gateRoom(c);
+    const { room, fromHeader } = gateRoom(c);
     if (room === null && gateRooms.size === 0) {
-      return refuse(c, 'room-required', 'Which room does this gate admit? Pass ?room= (or the X-Antichambre-Room header) to /verify, or start antichambre with --gate-rooms.');
+      return refuse(c, 'room-required', 'Which room does this gate admit? Pass ?room= to /verify in the proxy configuration, or start antichambre with --gate-rooms.');
+    }
+    // nginx and Caddy forward the pupil's own headers to the gate: a room named by a header may be the
+    // pupil's choice (a made-up room anyone can join and be admitted to at once), so it may only pick one
+    // of the operator's rooms, never add one.
+    if (fromHeader && !gateRooms.has(room!)) {
+      return refuse(c, 'wrong-room', `The ${ROOM_HEADER} header names a room this gate does not accept: name it in ?room= or --gate-rooms.`);
     }
     const token = getCookie(c, deps.cookieName) || c.req.header(ADMISSION_HEADER) || bearer(c) || null;
     if (token === null) return refuse(c, 'missing', 'No admission: join the waiting room first.');
@@ -92,11 +98,15 @@ export function createAdmissionRoutes(deps: AdmissionRoutesDeps): Hono {
   return routes;
 }
 
-/** The room the proxy asks about (`?room=` or the header), or null for the rooms the operator named. */
-function gateRoom(c: Context): string | null {
-  const room = c.req.query('room') ?? c.req.header(ROOM_HEADER) ?? null;
+/**
+ * The room the proxy asks about: `?room=` (in the proxy's configuration, out of the pupil's reach), else
+ * the header (which the pupil may have sent), else null for the rooms the operator named.
+ */
+function gateRoom(c: Context): { room: string | null; fromHeader: boolean } {
+  const query = c.req.query('room');
+  const room = query ?? c.req.header(ROOM_HEADER) ?? null;
   if (room !== null && !v.is(RoomIdSchema, room)) throw new HttpError(400, 'bad-room', 'Room ids are 1–64 characters of a-z, 0-9 and -.');
-  return room;
+  return { room, fromHeader: query === undefined && room !== null };
 }
 
 function refuse(c: Context, reason: string, message: string): Response {

@@ -61,13 +61,17 @@ export function createApi(deps: ApiDeps): Hono {
     checkJoinRequest(c, deps.joinOrigins);
     const { key, pow } = parseJson(await bodyText(c), JoinRequestSchema);
     const now = deps.now();
+    // A join without a proof in a room that wants one gets its challenge before the limit is counted: the
+    // challenge costs the server one HMAC and places nobody, while counting it made each pupil's place cost
+    // two joins of the allowance (the 428, then the solved join), halving the burst a school's NAT needs.
+    if (deps.joinPow && pow === undefined) await deps.joinPow.check(room, key, deps.clientOf(c), pow, now);
     // After validation, so junk requests are refused without spending the client's allowance.
     const decision = await deps.joinLimiter.consume(deps.clientOf(c), now);
     if (!decision.allowed) {
       throw new HttpError(429, 'rate-limited', 'Too many joins from this network. Try again shortly.', Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
     }
-    // After the limit: a refused client gets no challenge to work on (join-pow.ts).
-    if (deps.joinPow) await deps.joinPow.check(room, key, deps.clientOf(c), pow, now);
+    // A proof is checked after the limit: a refused client gets no verification work done for it.
+    if (deps.joinPow && pow !== undefined) await deps.joinPow.check(room, key, deps.clientOf(c), pow, now);
     const result = await store.join(room, key, now);
     if (deps.joinPow && result.created) await deps.joinPow.record(room, deps.clientOf(c), result.room.settings.admitPerMinute, now);
     return c.json(await ticketStatus(result, view(now), true), result.created ? 201 : 200);

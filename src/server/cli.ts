@@ -81,6 +81,11 @@ export async function runCli(
     io.out('  and several instances must share one key: set ANTICHAMBRE_JWT_PRIVATE_KEY (see docs/integration.md).');
   }
   io.out(`  health           ${base}/healthz`);
+  // Joins are JSON (preflighted) and their Origin is checked, but only against a list: with *, any web site
+  // its pupils visit can make them join this line. The demo is one origin, so it needs no list.
+  if (!demo && options.corsOrigins.includes('*')) {
+    io.out('  --cors-origin is *: any web site can make its visitors join. Name the ENT: --cors-origin https://ent.example');
+  }
   if (server.metricsUrl === undefined) io.err(`antichambre: ${server.metricsError ?? 'metrics are off'}; pick another --metrics-port, or set --metrics-token`);
   else io.out(`  metrics          ${server.metricsUrl}${options.metricsToken ? ' (Authorization: Bearer <--metrics-token>)' : ' (this machine only: --metrics-host to change)'}`);
   return server;

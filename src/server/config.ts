@@ -52,7 +52,7 @@ Options (flags win over environment variables):
   --max-session <s>       an admitted session ends this long after admission, however active (default
                           ${DEFAULT_SETTINGS.maxSessionSeconds}: a school day)
   --gate-rooms <list>     comma-separated rooms whose admissions /verify accepts when the proxy names no room
-                          (default: none, /verify then needs ?room= or X-Antichambre-Room)
+                          (default: none, /verify then needs ?room=)
   --cors-origin <list>    comma-separated origins allowed to call the API, or * (env ANTICHAMBRE_CORS_ORIGIN, default *)
   --issuer <iss>          "iss" claim of admission tokens (env ANTICHAMBRE_ISSUER, default ${DEFAULT_SETTINGS.issuer})
   --jwt-alg <alg>         admission token signature: ES256 (public key at /.well-known/jwks.json) or HS256

@@ -116,4 +116,5 @@ test('the CLI announces a generated key pair and says several instances need one
   assert.match(run.stdout, /\/api\/v1\/\.well-known\/jwks\.json/);
   assert.match(run.stdout, /ANTICHAMBRE_JWT_PRIVATE_KEY is unset: generated an ES256 key pair/);
   assert.match(run.stdout, /several instances must share one key/);
+  assert.match(run.stdout, /--cors-origin is \*: any web site can make its visitors join/, 'the open default is said at start');
 });

@@ -65,6 +65,22 @@ test('strict gate: --gate-rooms names the rooms accepted without ?room=; an admi
   assert.equal(outcome(await verify(h, { cookie: `antichambre_admission=${minted}` }, '')), '401 wrong-room');
 });
 
+test('strict gate: a room named by the pupil\'s own X-Antichambre-Room header cannot widen the gate to a made-up room', async () => {
+  // nginx and Caddy forward the client's headers to /verify: the header is the pupil's to choose.
+  const h = harness({ gateRooms: [ROOM] });
+  const madeUp = await admission(h, 'salle-inventee');
+  const cookie = `antichambre_admission=${encodeURIComponent(madeUp)}`;
+  assert.equal(outcome(await verify(h, { cookie }, '')), '401 wrong-room');
+  assert.equal(outcome(await verify(h, { cookie, 'x-antichambre-room': 'salle-inventee' }, '')), '401 wrong-room');
+  // Without --gate-rooms a header alone names nothing the operator chose either.
+  const open = harness();
+  const token = await admission(open, 'salle-inventee');
+  assert.equal(outcome(await verify(open, { cookie: `antichambre_admission=${encodeURIComponent(token)}`, 'x-antichambre-room': 'salle-inventee' }, '')), '401 wrong-room');
+  // A header naming one of the operator's rooms still narrows the gate to it.
+  const good = await admission(h);
+  assert.equal(outcome(await verify(h, { cookie: `antichambre_admission=${encodeURIComponent(good)}`, 'x-antichambre-room': ROOM }, '')), '200');
+});
+
 test('strict gate: the rooms of --rooms FILE are accepted without ?room= too', async () => {
   // roomCreation 'join': the operator let joins create rooms too, so a made-up room can be minted.
   const h = harness({ declaredRooms: { 'college-declared': { capacity: 30 } }, roomCreation: 'join' });

@@ -59,6 +59,23 @@ test('under attack, a join gets a challenge; solved, the same key joins; the ans
   assert.equal((await h.status(status.id, status.ticket!)).status, 200);
 });
 
+test('under attack, a place costs one join of the allowance, not two: the challenge itself is not counted', async () => {
+  // A burst of 2 joins: two pupils behind one address each get a challenge, solve it and get a place.
+  const h = harness({ joinLimitPerMinute: 60, joinBurst: 2 });
+  await h.configure(ROOM, {});
+  assert.equal((await setMode(h, 'on')).status, 200);
+  for (const key of [newKey(), newKey()]) {
+    const challenge = await challengeOf(await postJoin(h, key));
+    assert.equal((await postJoin(h, key, solve(challenge))).status, 201);
+  }
+  // The third proof is over the burst: refused by the limit, with Retry-After, before any verification.
+  const third = newKey();
+  const challenge = await challengeOf(await postJoin(h, third));
+  const refused = await postJoin(h, third, solve(challenge));
+  assert.equal(refused.status, 429);
+  assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+});
+
 test('refused proofs: wrong number, expired, made for another room, reused for another key, forged', async () => {
   const h = harness();
   await h.configure(ROOM, {});

@@ -157,7 +157,7 @@ export class RedisStore implements Store {
     const keys = roomKeys(this.prefix, room);
     const { sessionTtlMs, admitGraceMs } = this.options;
     // Guarded like every call: a Redis that hangs answers within the command timeout, and the gate passes a valid token.
-    const reply = await this.guard(() => redisScripts.admitted.run(this.client, [keys[3]!, keys[8]!], [now, sessionTtlMs, admitGraceMs, id], this.commandTimeoutMs));
+    const reply = await this.guard(() => redisScripts.admitted.run(this.client, [keys[3]!, keys[8]!, keys[4]!], [now, sessionTtlMs, admitGraceMs, id], this.commandTimeoutMs));
     return reply === 1;
   }
 

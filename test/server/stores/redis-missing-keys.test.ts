@@ -82,13 +82,18 @@ if (redisAvailable('the missing Redis keys test')) {
       assert.deepEqual([p1, p2, p3, p4, p5].map((p) => p!.ticket.state), ['admitted', 'admitted', 'waiting', 'waiting', 'waiting']);
       await release(room, p1!.ticket);
       clock += 11_000;
-      assert.equal((await status(room, p2!.ticket)).body.state, 'admitted');
+      const p2Before = await status(room, p2!.ticket);
+      assert.equal(p2Before.body.state, 'admitted');
+      const p2Admission = (p2Before.body.admission as { token: string }).token;
       assert.deepEqual((await status(room, p5!.ticket)).body.position, 1);
       assert.equal((await status(room, p3!.ticket)).status, 410, 'p3 lost the seat it did not claim');
 
       const key = roomKeys(PREFIX, room)[index]!;
       await admin.del(key);
       clock += 1000;
+      // The gate reads without repairing: before any write rebuilds the room, admitted p2 still passes.
+      const gate = await fetch(`${server.apiUrl}/verify?room=${room}`, { headers: { cookie: `antichambre_admission=${encodeURIComponent(p2Admission)}` } });
+      assert.equal(gate.status, 200, `the gate lets admitted p2 through (${gate.headers.get('x-antichambre-reason')})`);
 
       const after = { p2: await status(room, p2!.ticket), p5: await status(room, p5!.ticket), p3: await status(room, p3!.ticket) };
       assert.deepEqual([after.p2.status, after.p2.body.state], [200, 'admitted'], `admitted p2: ${JSON.stringify(after.p2)}`);
