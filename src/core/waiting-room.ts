@@ -194,11 +194,12 @@ export class WaitingRoom {
       let outcome = hasTicket ? await this.client.status(stored.id!, stored.ticket!, requestSignal) : await this.client.join(stored.key, requestSignal);
       // 428 "pow-required" (only a refusal carries `pow`): solve in the lazy chunk, then the same key joins
       // again. A pupil holding a ticket never gets here. A solve past the request timeout is retried with a
-      // fresh challenge, whose answer falls anywhere in its range again (join-pow.ts keeps the worst case short).
+      // fresh challenge, whose answer falls anywhere in its range again (join-pow.ts keeps the worst case short);
+      // the solve stops with the request, so a retry never runs two solvers at once on a cheap phone.
       const challenge = (outcome as { pow?: unknown }).pow;
       if (challenge) {
         this.emit(signal, { ...this.current, phase: 'verifying' });
-        outcome = await this.client.join(stored.key, requestSignal, await import('./pow-solver.js').then((m) => m.solvePow(challenge, signal)));
+        outcome = await this.client.join(stored.key, requestSignal, await import('./pow-solver.js').then((m) => m.solvePow(challenge, requestSignal)));
       }
       if (isAnswer(outcome)) answered = true;
       refused = outcome.kind === 'rejected' || outcome.kind === 'unauthorized' || outcome.kind === 'not-found';

@@ -52,7 +52,11 @@ export class MemoryDefenceState implements DefenceState {
 // (lua-script.ts), and a failure then turns into the same 503 "unavailable" as the queue's own.
 const readScript = new LuaScript("return redis.call('MGET', KEYS[1], KEYS[2])");
 const modeScript = new LuaScript("if ARGV[1] == 'auto' then return redis.call('DEL', KEYS[1]) end return redis.call('SET', KEYS[1], ARGV[1])");
-const raiseScript = new LuaScript("return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])");
+// Compare and set in one step: an instance whose flood rule raised the room for less must not shorten
+// another instance's longer raise (the interface's promise, kept by the memory version too).
+const raiseScript = new LuaScript(
+  "if tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[1]) then return 0 end return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])",
+);
 
 export class RedisDefenceState implements DefenceState {
   /** Per-instance copy, so a join costs Redis one read per room per `cacheMs`, not one per join. */

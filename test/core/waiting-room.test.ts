@@ -362,6 +362,20 @@ test('an admission already followed (back from the gate) is asked again instead 
   waitingRoom.stop();
 });
 
+test('back from the gate with a seat that has ended: the first answer starts a fresh wait, not "expired"', async () => {
+  const client = new ScriptedClient([], [ok(status({ state: 'released', position: null, ahead: 0 }))]);
+  const { clock, store, waitingRoom, last } = setup(client);
+  await store.ensure(() => 'k'.repeat(32));
+  await store.save('k'.repeat(32), { id: 'ticket-0001', ticket: 'cred', admission });
+  await store.follow('ticket-0001');
+  waitingRoom.start();
+  await clock.advance(6_000);
+  assert.equal(client.count('status'), 1);
+  assert.notEqual((await store.read())?.id, 'ticket-0001', 'a fresh wait begins');
+  assert.notEqual(last().phase, 'expired');
+  waitingRoom.stop();
+});
+
 test('an admission already over by the server clock keeps the poll going until a live one comes', async () => {
   const serverTime = '2026-01-05T07:55:00.000Z';
   const dead = { token: 'dead', expiresAt: '2026-01-05T07:54:00.000Z' };

@@ -1,6 +1,8 @@
 /** Rooms' proof-of-work state: an admin's "under attack" and a flood's raise reach every instance through Redis. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { RedisDefenceState } from '../../src/server/defence-state.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { redisAvailable, startRedisServer, type RedisServer } from './stores/redis-server.js';
 
@@ -40,6 +42,22 @@ if (redisAvailable('the shared proof-of-work state test')) {
     assert.equal(status, 428);
     const view = await (await fetch(`${b.apiUrl}/admin/rooms/college-under-attack/defence`, { headers: { authorization: `Bearer ${adminToken}` } })).json();
     assert.deepEqual(view, { room: 'college-under-attack', mode: 'on', powRequired: true, raisedUntil: null });
+  });
+
+  test('a shorter raise from another instance never shortens a longer one', async () => {
+    const [one, two] = [new Redis(redis.url), new Redis(redis.url)];
+    try {
+      const a = new RedisDefenceState(one, 'defence-cas');
+      const b = new RedisDefenceState(two, 'defence-cas', 0);
+      const now = Date.now();
+      await a.raise('college-cas', now + 15 * 60_000, now);
+      await b.raise('college-cas', now + 60_000, now);
+      assert.equal((await b.read('college-cas', now)).raisedUntil, now + 15 * 60_000);
+      await b.raise('college-cas', now + 20 * 60_000, now);
+      assert.equal((await b.read('college-cas', now)).raisedUntil, now + 20 * 60_000, 'a longer one still extends it');
+    } finally {
+      await Promise.all([one.quit(), two.quit()]);
+    }
   });
 
   test("a flood one instance sees raises the room on the other: joins there pay too", async () => {
