@@ -6,11 +6,9 @@
  * except under CI=true where a missing nginx fails: CI must prove the shipped config works.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { type Backends, badAdmissions, findTool, freePort, startBackends, startProxy, type RunningProxy } from './proxy-process.js';
+import { type Backends, badAdmissions, findTool, freePort, startBackends, startNginxSite, type RunningProxy } from './proxy-process.js';
 import { copyRecipeFiles, shippedConfig } from './gate-recipe.js';
 
 const ROOM = 'college-jean-moulin';
@@ -19,7 +17,6 @@ const { path: nginxPath, missing } = findTool('nginx', ['/usr/sbin', '/usr/local
 
 let backends: Backends;
 let nginx: RunningProxy;
-let prefix: string;
 let srv: string;
 let base: string;
 
@@ -33,37 +30,13 @@ before(async () => {
   // The shipped recipe, with this machine's ports and directory: the only changes an operator makes too.
   srv = await copyRecipeFiles();
   const site = await shippedConfig('docs/nginx.conf', { proxy: port, ent: entPort, queue: queue.port, srv });
-  prefix = await mkdtemp(join(tmpdir(), 'antichambre-nginx-'));
-  await mkdir(join(prefix, 'tmp'));
-  await writeFile(join(prefix, 'site.conf'), site);
-  // Debian's nginx has absolute temp paths compiled in (/var/lib/nginx): keep everything in the prefix.
-  await writeFile(
-    join(prefix, 'nginx.conf'),
-    `daemon off;
-master_process off;
-worker_processes 1;
-pid ${join(prefix, 'nginx.pid')};
-error_log stderr warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${join(prefix, 'tmp', 'body')};
-  proxy_temp_path ${join(prefix, 'tmp', 'proxy')};
-  fastcgi_temp_path ${join(prefix, 'tmp', 'fastcgi')};
-  uwsgi_temp_path ${join(prefix, 'tmp', 'uwsgi')};
-  scgi_temp_path ${join(prefix, 'tmp', 'scgi')};
-  include ${join(prefix, 'site.conf')};
-}
-`,
-  );
-  nginx = await startProxy(nginxPath!, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr'], `${base}/attente/`);
+  nginx = await startNginxSite(nginxPath!, site, `${base}/attente/`);
 });
 
 after(async () => {
   if (missing) return;
   await nginx?.stop();
   await backends?.close();
-  if (prefix) await rm(prefix, { recursive: true, force: true });
   if (srv) await rm(srv, { recursive: true, force: true });
 });
 

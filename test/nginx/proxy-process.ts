@@ -5,6 +5,8 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
@@ -108,4 +110,29 @@ export function badAdmissions(otherRoomToken: string, room: string): string[] {
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
   const moved = `${head}.${Buffer.from(JSON.stringify({ ...claims, aud: room })).toString('base64url')}.${sig}`;
   return [otherRoomToken, moved, 'eyJhbGciOiJub25lIn0.e30.'];
+}
+
+/**
+ * nginx serving `site` (included in `http { }`), in the foreground, with everything (temp paths, pid) in a
+ * throwaway prefix: Debian's nginx has absolute temp paths compiled in (/var/lib/nginx). Ready once
+ * `readyUrl` answers; stop() also removes the prefix.
+ */
+export async function startNginxSite(nginxPath: string, site: string, readyUrl: string): Promise<RunningProxy> {
+  const prefix = await mkdtemp(join(tmpdir(), 'antichambre-nginx-'));
+  await mkdir(join(prefix, 'tmp'));
+  await writeFile(join(prefix, 'site.conf'), site);
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `  ${name}_temp_path ${join(prefix, 'tmp', name)};`).join('\n');
+  await writeFile(
+    join(prefix, 'nginx.conf'),
+    `daemon off;\nmaster_process off;\nworker_processes 1;\npid ${join(prefix, 'nginx.pid')};\nerror_log stderr warn;\n` +
+      `events { worker_connections 256; }\nhttp {\n  access_log off;\n${temp}\n  include ${join(prefix, 'site.conf')};\n}\n`,
+  );
+  const nginx = await startProxy(nginxPath, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr'], readyUrl);
+  return {
+    log: nginx.log,
+    stop: async () => {
+      await nginx.stop();
+      await rm(prefix, { recursive: true, force: true });
+    },
+  };
 }

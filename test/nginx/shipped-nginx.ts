@@ -3,10 +3,8 @@
  * operator makes too), in a throwaway prefix, under Debian's nginx in the foreground.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, startProxy, type Backends, type RunningProxy } from './proxy-process.js';
+import { readFile } from 'node:fs/promises';
+import { freePort, startNginxSite, type Backends, type RunningProxy } from './proxy-process.js';
 
 export interface ShippedNginx extends RunningProxy {
   /** `http://127.0.0.1:<port>`: the ENT's origin. */
@@ -22,36 +20,10 @@ export async function startShippedNginx(nginxPath: string, { entPort, queue }: B
     .replace('server 127.0.0.1:8080;', `server 127.0.0.1:${queue.port};`)
     .replace('listen 80;', `listen 127.0.0.1:${port};`);
   assert.notEqual(site, shipped);
-  const prefix = await mkdtemp(join(tmpdir(), 'antichambre-nginx-'));
-  await mkdir(join(prefix, 'tmp'));
-  await writeFile(join(prefix, 'site.conf'), site);
-  // Debian's nginx has absolute temp paths compiled in (/var/lib/nginx): keep everything in the prefix.
-  await writeFile(
-    join(prefix, 'nginx.conf'),
-    `daemon off;
-master_process off;
-worker_processes 1;
-pid ${join(prefix, 'nginx.pid')};
-error_log stderr warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${join(prefix, 'tmp', 'body')};
-  proxy_temp_path ${join(prefix, 'tmp', 'proxy')};
-  fastcgi_temp_path ${join(prefix, 'tmp', 'fastcgi')};
-  uwsgi_temp_path ${join(prefix, 'tmp', 'uwsgi')};
-  scgi_temp_path ${join(prefix, 'tmp', 'scgi')};
-  include ${join(prefix, 'site.conf')};
-}
-`,
-  );
-  const nginx = await startProxy(nginxPath, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr'], `${base}/attente/`);
+  const nginx = await startNginxSite(nginxPath, site, `${base}/attente/`);
   return {
     base,
     log: nginx.log,
-    stop: async () => {
-      await nginx.stop();
-      await rm(prefix, { recursive: true, force: true });
-    },
+    stop: nginx.stop,
   };
 }
