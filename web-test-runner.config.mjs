@@ -3,7 +3,7 @@
 //   node --import tsx node_modules/@web/test-runner/dist/bin.js --config web-test-runner.config.mjs
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { CHROME_ARGS } from './test/e2e/browser.ts';
+import { CHROME_ARGS } from './test/support/browser.ts';
 import { faultMiddleware, testServersPlugin } from './test/element/support/test-servers-plugin.ts';
 
 /** Filled in when the servers start; read by every test page through window.__ANTICHAMBRE_TEST__. */

@@ -1,14 +1,14 @@
 /**
  * `npm run bench:pow [-- --samples N] [-- --json]`: what the join proof of work costs a pupil and an
- * attacker (docs/defences.md). A pupil: the widget's solver (src/core/pow-search.ts) in real Chromium,
+ * attacker (docs/defences.md). A pupil: the widget's solver (src/core/pow/pow-search.ts) in real Chromium,
  * with the CPU slowed 4× and 6× (CDP Emulation.setCPUThrottlingRate, Lighthouse's "mid-tier mobile" is 4×)
  * on challenges of the default difficulty. An attacker: one core hashing with node:crypto for 5 s.
  */
 import { createHash, randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { searchPow } from '../src/core/pow-search.js';
-import { BASE_POW_MAXNUMBER } from '../src/server/join-pow.js';
-import { launchChromium } from '../test/e2e/browser.js';
+import { searchPow } from '../src/core/pow/pow-search.js';
+import { BASE_POW_MAXNUMBER } from '../src/server/defence/join-pow.js';
+import { launchChromium } from '../test/support/browser.js';
 
 const { values } = parseArgs({ options: { samples: { type: 'string', default: '20' }, json: { type: 'boolean', default: false } } });
 const samples = Number(values.samples);

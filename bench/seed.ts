@@ -12,8 +12,9 @@ let keys = 0;
 export const joinRequest = (room = BENCH_ROOM): Request => ({
   method: 'POST',
   path: `/api/v1/rooms/${room}/tickets`,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ key: `bench-${process.pid}-${String(++keys).padStart(12, '0')}` }),
+  // A pupil of its own: one address per join, so the flood rule sees a crowd rather than one client (target.ts).
+  headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${(++keys >> 16) & 255}.${(keys >> 8) & 255}.${keys & 255}` },
+  body: JSON.stringify({ key: `bench-${process.pid}-${String(keys).padStart(12, '0')}` }),
 });
 
 export async function seedPupils(origin: string, room: string, count: number): Promise<SeededPupil[]> {

@@ -12,7 +12,7 @@ import { availableParallelism, setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Request } from 'autocannon';
 import { Redis } from 'ioredis';
-import { startRedisServer, type RedisServer } from '../test/server/stores/redis-server.js';
+import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
 import { load } from './load.js';
 import { BENCH_ROOM, joinRequest, seedPupils, statusRequests } from './seed.js';
 

@@ -11,10 +11,10 @@
  */
 import { parseArgs } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startServer } from '../src/server/serve.js';
-import { mountDemoSite } from '../src/server/demo-site.js';
-import { launchChromium } from '../test/e2e/browser.js';
-import { openTabs, RequestCounter, sleep, useRoom, waitInLine } from '../test/e2e/tab-counter.js';
+import { startServer } from '../src/server/http/serve.js';
+import { mountDemoSite } from '../demo/server/demo-site.js';
+import { launchChromium } from '../test/support/browser.js';
+import { openTabs, RequestCounter, sleep, useRoom, waitInLine } from '../test/support/tab-counter.js';
 
 const { values } = parseArgs({
   options: { tabs: { type: 'string', default: '10' }, seconds: { type: 'string', default: '300' } },

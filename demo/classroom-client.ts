@@ -1,8 +1,8 @@
 /**
- * The teachers' page's calls to its demo server (`/demo/api`, src/server/demo-api.ts): open a classroom,
+ * The teachers' page's calls to its demo server (`/demo/api`, demo/server/demo-api.ts): open a classroom,
  * read its counters, change its settings, add pupils, take its server down, close it. `fetch` is injected.
  */
-import type { ClassroomCounters, ClassroomSettings } from '../src/server/demo-classroom.js';
+import type { ClassroomCounters, ClassroomSettings } from './server/demo-classroom.js';
 
 export type { ClassroomCounters, ClassroomSettings };
 

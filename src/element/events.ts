@@ -1,6 +1,6 @@
 /** The element's events and their details: one typed helper dispatches them all, bubbling out of shadow roots. */
-import type { AntichambreErrorCode } from '../core/errors.js';
-import type { ReleaseReason } from '../core/idle.js';
+import type { AntichambreErrorCode } from '../core/protocol/errors.js';
+import type { ReleaseReason } from '../core/session/idle.js';
 
 export interface AntichambreEventDetails {
   /** The pupil holds a place (fresh join, or a stored ticket the server confirmed after a reload). */

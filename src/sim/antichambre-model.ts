@@ -1,9 +1,9 @@
 /**
- * antichambre's own page, as a model: the real scheduler (src/core/scheduler.ts) fed with the server's
+ * antichambre's own page, as a model: the real scheduler (src/core/wait/scheduler.ts) fed with the server's
  * `pollAfterMs` and network failures, exactly the decisions the widget's poll loop takes.
  */
-import { type SchedulerConfig, type SchedulerState, DEFAULT_SCHEDULER_CONFIG, createSchedulerState, schedule } from '../core/scheduler.js';
-import { DEFAULT_STORE_OPTIONS } from '../server/stores/memory.js';
+import { type SchedulerConfig, type SchedulerState, DEFAULT_SCHEDULER_CONFIG, createSchedulerState, schedule } from '../core/wait/scheduler.js';
+import { DEFAULT_STORE_OPTIONS } from '../server/stores/store-options-from-settings.js';
 import type { ClientModel } from './client-model.js';
 
 const NETWORK = { kind: 'network' } as const;

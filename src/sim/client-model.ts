@@ -3,7 +3,7 @@
  * the surge benchmark (docs/benchmarks.md): antichambre's real scheduler and models of peers' published
  * client behaviour. Pure functions of an opaque per-pupil state, so the simulator can keep 100,000 of them.
  */
-import type { Random } from '../core/clock.js';
+import type { Random } from '../core/wait/clock.js';
 
 /** What the page got back from one poll. */
 export type Answer =

@@ -6,18 +6,19 @@
  *
  * A direct model rather than the polling simulator: the question is who holds which place in the line and
  * when each pupil gets in, not what the pages send while waiting. Time steps of one second; within a
- * second the attacker's joins come first (the worst case for pupils). The line is FIFO (no scheduled
- * opening), admitted at the room's rate into its seats; pupils' sessions last 10–20 min, an attacker's
- * admitted ticket holds its seat for the session TTL (30 min: it polls to keep its place, then stops).
+ * second the attacker's joins come first (the worst case for pupils). The line is the stores' fair line
+ * (flood-admission.ts: by round, an address's k-th waiting ticket k rounds back; no scheduled opening),
+ * admitted at the room's rate into its seats; pupils' sessions last 10–20 min, an attacker's admitted
+ * ticket holds its seat for the session TTL (30 min: it polls to keep its place, then stops).
  */
-import type { Random } from '../core/clock.js';
-import { createSeededRandom } from '../core/seeded-random.js';
-import { FloodRule } from '../server/flood-rule.js';
-import { powMaxnumber } from '../server/join-pow.js';
-import { MemoryRateLimiter } from '../server/memory-rate-limiter.js';
-import { DEFAULT_SETTINGS } from '../server/settings.js';
+import type { Random } from '../core/wait/clock.js';
+import { createSeededRandom } from '../core/wait/seeded-random.js';
+import { FloodRule } from '../server/defence/flood-rule.js';
+import { powMaxnumber } from '../server/defence/join-pow.js';
+import { MemoryRateLimiter } from '../server/rate-limit/memory-rate-limiter.js';
+import { DEFAULT_SETTINGS } from '../server/config/settings.js';
 import { EventQueue } from './event-queue.js';
-import { admitLine } from './flood-admission.js';
+import { admitLine, type JoinLog } from './flood-admission.js';
 import { arrivalTimesMs, type Scenario } from './scenario.js';
 
 export type Defences = 'none' | 'limits' | 'limits+pow';
@@ -56,15 +57,27 @@ export interface FloodRun {
   attacker: Attacker | null;
   /** Share of pupils behind school NATs (300 pupils an address); the others each have their own address. */
   schoolShare?: number;
+  /**
+   * The operator lists the schools' networks (`--shared-networks`): school pupils' joins are placed in
+   * plain join order, not one per round with their NAT's other pupils. Limits and proof of work still
+   * count them per address.
+   */
+  schoolNetworksListed?: boolean;
   /** When the attacker starts, seconds from the scenario's start (7:55): -300 is 7:50. */
   attackStartS?: number;
   costs?: FloodCosts;
 }
 
 export interface FloodResult {
-  /** Attacker tickets that joined before the last pupil: each is ahead of at least one pupil. */
+  /**
+   * Attacker tickets admitted while a pupil was waiting: each was ahead of at least one pupil. (In plain
+   * join order, as before fair admission, that is every attacker ticket that joined before the last pupil.)
+   */
   attackerPlaces: number;
   pupilsMeanWaitS: number;
+  /** Pupils behind a school's NAT (they share one address bucket) and pupils alone at their address. */
+  schoolPupilsMeanWaitS: number;
+  homePupilsMeanWaitS: number;
   /** Seconds of proof of work per pupil (0 for those who paid none); p95 over all pupils. */
   pupilPowSecondsP95: number;
   /** Share of pupils who paid any proof of work. */
@@ -74,7 +87,7 @@ export interface FloodResult {
 const SCHOOL_SIZE = 300;
 
 export async function runFlood(run: FloodRun): Promise<FloodResult> {
-  const { scenario, defences, attacker, schoolShare = 0.1, attackStartS = -300, costs = DEFAULT_FLOOD_COSTS } = run;
+  const { scenario, defences, attacker, schoolShare = 0.1, schoolNetworksListed = false, attackStartS = -300, costs = DEFAULT_FLOOD_COSTS } = run;
   const random: Random = createSeededRandom(scenario.seed);
   const arrivals = arrivalTimesMs(scenario, random).map((ms) => Math.floor(ms / 1000));
   const pupils = arrivals.length;
@@ -89,13 +102,9 @@ export async function runFlood(run: FloodRun): Promise<FloodResult> {
   const pow = defences === 'limits+pow';
   const room = 'flood';
 
-  // The line in join order: a pupil as its index (≥ 0), an attacker batch as -(batch + 1).
-  const line: number[] = [];
-  const batchSize: number[] = [];
-  const batchTime: number[] = [];
-  const joinedAt: number[] = new Array(pupils).fill(-1);
+  // Every join in order: a pupil as its index (≥ 0), an attacker address's joins of a second as -(address + 1).
+  const log: JoinLog = { at: [], who: [], count: [] };
   const powSeconds: number[] = new Array(pupils).fill(0);
-  let lastPupilJoin = -Infinity;
   // Pupils' tries (arrival, retry after a 429, join after solving): payload 2 × pupil + solved.
   const tries = new EventQueue();
   arrivals.forEach((t, i) => tries.push(t, 2 * i));
@@ -105,11 +114,11 @@ export async function runFlood(run: FloodRun): Promise<FloodResult> {
     const now = t * 1000;
     // The attacker, every address in turn, as many joins as the defences let through this second.
     if (attacker && t >= attackStartS) {
-      let batch = 0;
       const unlimitedPerAddress = Math.min(costs.unlimitedJoinsPerAddress, costs.serverJoinsPerSecond / attacker.addresses);
       for (let a = 0; a < aState.length; a++) {
         const state = aState[a];
         const address = `attacker-${a}`;
+        let joins = 0;
         state.hashes += attacker.coresPerAddress * costs.attackerHashesPerCore;
         for (let n = 0; n < unlimitedPerAddress; n++) {
           if (limited && now < state.retryAt) break;
@@ -136,15 +145,15 @@ export async function runFlood(run: FloodRun): Promise<FloodResult> {
           if (required) state.hashes -= state.cost;
           state.cost = 0;
           if (pow) flood.record(room, address, scenario.admitPerMinute, now);
-          batch += 1;
+          joins += 1;
+        }
+        if (joins > 0) {
+          log.at.push(t);
+          log.who.push(-(a + 1));
+          log.count.push(joins);
         }
         // Unspent hashes carry over up to one hardest challenge (work started on the next one).
         state.hashes = Math.min(state.hashes, powMaxnumber(Infinity));
-      }
-      if (batch > 0) {
-        line.push(-(batchSize.length + 1));
-        batchSize.push(batch);
-        batchTime.push(t);
       }
     }
     // Pupils whose try falls in this second.
@@ -169,23 +178,27 @@ export async function runFlood(run: FloodRun): Promise<FloodResult> {
         continue;
       }
       if (pow) flood.record(room, address, scenario.admitPerMinute, now);
-      joinedAt[i] = t;
-      lastPupilJoin = t;
-      line.push(i);
+      log.at.push(t);
+      log.who.push(i);
+      log.count.push(1);
     }
   }
 
-  // Attacker places ahead of pupils: the batches before the last pupil in the line.
-  let attackerPlaces = 0;
-  for (const entry of line) if (entry < 0 && batchTime[-entry - 1] <= lastPupilJoin) attackerPlaces += batchSize[-entry - 1];
-
-  const admittedAt = admitLine(line, joinedAt, batchSize, batchTime, scenario, random);
-  let waitSum = 0;
-  for (let i = 0; i < pupils; i++) waitSum += admittedAt[i] - arrivals[i];
+  const listed = (who: number) => schoolNetworksListed && who % stride === 0;
+  const clientOf = (who: number) => (who < 0 ? `attacker-${-who - 1}` : listed(who) ? null : addressOf(who));
+  const { admittedAt, attackerPlaces } = admitLine(log, pupils, clientOf, scenario, random);
+  const waits = { school: [0, 0], home: [0, 0] };
+  for (let i = 0; i < pupils; i++) {
+    const sum = i % stride === 0 ? waits.school : waits.home;
+    sum[0] += admittedAt[i] - arrivals[i];
+    sum[1] += 1;
+  }
   const sortedPow = [...powSeconds].sort((a, b) => a - b);
   return {
     attackerPlaces,
-    pupilsMeanWaitS: waitSum / pupils,
+    pupilsMeanWaitS: (waits.school[0] + waits.home[0]) / pupils,
+    schoolPupilsMeanWaitS: waits.school[0] / Math.max(1, waits.school[1]),
+    homePupilsMeanWaitS: waits.home[0] / Math.max(1, waits.home[1]),
     pupilPowSecondsP95: sortedPow[Math.min(pupils - 1, Math.floor(0.95 * pupils))],
     pupilsWhoPaidShare: powSeconds.filter((s) => s > 0).length / pupils,
   };

@@ -1,8 +1,9 @@
 /**
- * Models of peers' published client behaviour (sources and assumptions in docs/benchmarks.md and
- * /work/shared/FIELD-NOTES.md). Each is what a page does between two answers; none reads `pollAfterMs`.
+ * Models of peers' published client behaviour (sources and assumptions in docs/benchmarks.md, "The
+ * policies", and beside each model below). Each is what a page does between two answers; none reads
+ * `pollAfterMs`.
  */
-import { proportionalJitter } from '../core/jitter.js';
+import { proportionalJitter } from '../core/wait/jitter.js';
 import type { ClientModel } from './client-model.js';
 
 /**

@@ -3,7 +3,7 @@
  * would take too long to simulate on the full crowd runs on a proportionally scaled one (`populationShare`);
  * every figure compared is per pupil or a ratio (docs/benchmarks.md).
  */
-import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from '../core/scheduler.js';
+import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from '../core/wait/scheduler.js';
 import { antichambreModel } from './antichambre-model.js';
 import type { AnyClientModel } from './client-model.js';
 import { awsVwrSample, cloudflare20s, naive1s, vercelTiers } from './peer-models.js';

@@ -6,7 +6,7 @@
  * without a request. One reload counts as one request: a real page reload also fetches its HTML, scripts
  * and styles, so this flatters the reload crowd.
  */
-import { uniformBetween } from '../core/jitter.js';
+import { uniformBetween } from '../core/wait/jitter.js';
 import type { ClientModel } from './client-model.js';
 
 export interface ReloadOptions {

@@ -3,8 +3,8 @@
  * server goes down, and who gives up. Times are seconds from the start of the simulation (7:55 in the
  * default scenario), so the series can be plotted against the clock of a school morning.
  */
-import type { Random } from '../core/clock.js';
-import { DEFAULT_STATUS_BUDGET_PER_SECOND } from '../server/rooms.js';
+import type { Random } from '../core/wait/clock.js';
+import { DEFAULT_STATUS_BUDGET_PER_SECOND } from '../server/room-policy/pacing.js';
 
 export interface Outage {
   /** When the queue server goes down, seconds from the start. */
@@ -28,7 +28,7 @@ export interface Scenario {
   /** Session length on the ENT after admission, uniform in [min, max]; the pupil then releases the seat. */
   sessionMinS: number;
   sessionMaxS: number;
-  /** Status requests per second the room's whole line may send (server pacing, rooms.ts). */
+  /** Status requests per second the room's whole line may send (server pacing, room-policy/pacing.ts). */
   statusBudgetPerSecond: number;
   outages: readonly Outage[];
   /**

@@ -1,13 +1,14 @@
 /**
  * The surge simulator: N virtual pupils, each a client model (antichambre's real scheduler or a peer's
  * published behaviour), against the real queue logic: the in-memory store and the same pacing and
- * estimate functions the HTTP layer answers with (rooms.ts), called in process on a virtual clock.
+ * estimate functions the HTTP layer answers with (room-policy/pacing.ts), called in process on a virtual clock.
  * No sockets, no timers: an event queue ordered by virtual time, one seeded random source, so a seed
  * replays the same morning to the request. The output is plain arrays, ready to plot or serialise.
  */
-import { createSeededRandom } from '../core/seeded-random.js';
-import { admissionRate, estimateWait, graceSafePollMaxMs, waitingPollAfterMs } from '../server/rooms.js';
-import { DEFAULT_STORE_OPTIONS, MemoryStore } from '../server/stores/memory.js';
+import { createSeededRandom } from '../core/wait/seeded-random.js';
+import { admissionRate, estimateWait, graceSafePollMaxMs, waitingPollAfterMs } from '../server/room-policy/pacing.js';
+import { MemoryStore } from '../server/stores/memory.js';
+import { DEFAULT_STORE_OPTIONS } from '../server/stores/store-options-from-settings.js';
 import type { RoomSnapshot, TicketResult } from '../server/stores/store.js';
 import type { Answer, ClientModel } from './client-model.js';
 import { EventQueue } from './event-queue.js';
@@ -154,7 +155,8 @@ export async function simulate<S>(scenario: Scenario, model: ClientModel<S>): Pr
       const id = tickets[i];
       let result: TicketResult | null;
       if (id === null) {
-        result = await store.join(ROOM, `p${i}-${joins[i]}`, t);
+        // Each pupil from an address of its own: the fair line (fair-round.ts) is then plain join order.
+        result = await store.join(ROOM, `p${i}-${joins[i]}`, t, `pupil-${i}`);
         tickets[i] = result.ticket.id;
         lastJoinMs[i] = t;
         out.firstJoinMs[i] ??= t;

@@ -5,7 +5,7 @@
  * Nobody gives up and the queue server never goes down, but it answers at most 200 requests a second: the
  * only difference between two runs is the pupils' page. Sessions last a lesson (50–60 min), so the seats they free come after the plotted morning.
  */
-import { DEFAULT_STATUS_BUDGET_PER_SECOND } from '../server/rooms.js';
+import { DEFAULT_STATUS_BUDGET_PER_SECOND } from '../server/room-policy/pacing.js';
 import { antichambreModel } from './antichambre-model.js';
 import type { AnyClientModel } from './client-model.js';
 import { reloadModel } from './reload-model.js';

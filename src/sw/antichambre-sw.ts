@@ -6,19 +6,19 @@
  *   widget, which resumes the stored ticket (IndexedDB) and keeps polling the queue API (which may live on
  *   another origin). The widget's own files are served the same way, so the waiting page loads too.
  * - Status requests to the queue API: identical ones in flight reach the server once, and after a
- *   Retry-After nothing for that room reaches it before then (src/core/status-coalescer.ts). Pages tell the
+ *   Retry-After nothing for that room reaches it before then (src/sw/status-coalescer.ts). Pages tell the
  *   worker their queue API (messages.ts), or the configuration lists it.
  * - Clicking the "C'est votre tour" notification focuses the pupil's tab (src/element/turn-notice).
  * - Answers the page's messages (messages.ts).
  * It owns no timer and no ticket: the browser stops an idle worker after ~30 s, so the poll loop lives in
- * a page (the leader tab, src/core/shared-waiting-room.ts). Configuration: worker-config.ts.
+ * a page (the leader tab, src/core/wait/shared-waiting-room.ts). Configuration: worker-config.ts.
  */
 import { cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precaching';
 import type { RouteHandlerCallbackOptions } from 'workbox-core/types.js';
 import { registerRoute } from 'workbox-routing';
 import { NetworkOnly } from 'workbox-strategies';
 import { createStore, get, set } from 'idb-keyval';
-import { createStatusCoalescer, type CoalescerState, type QueueRequestMatch } from '../core/status-coalescer.js';
+import { createStatusCoalescer, type CoalescerState, type QueueRequestMatch } from './status-coalescer.js';
 import { isPageMessage, type WorkerMessage } from './messages.js';
 import { focusTab, type NotificationClickEvent, type WindowClients } from './focus-tab.js';
 import { parseWorkerConfig } from './worker-config.js';

@@ -3,6 +3,7 @@
  * answered on the MessageChannel port it came with (as workbox-window's `messageSW` does), and a timeout,
  * because a worker that does not answer would otherwise leave the page waiting forever.
  */
+import { isObject } from '../core/protocol/protocol-guards.js';
 
 /**
  * Page → worker. `status`: which build and configuration is running. `queue`: the queue API the page's
@@ -30,7 +31,6 @@ export type WorkerMessage =
 
 type Answer<T extends PageMessage['type']> = Extract<WorkerMessage, { type: T }>;
 
-const isObject = (data: unknown): data is Record<string, unknown> => typeof data === 'object' && data !== null;
 const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
 export const isPageMessage = (data: unknown): data is PageMessage =>

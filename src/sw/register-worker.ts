@@ -2,13 +2,13 @@
  * Registers the antichambre service worker with workbox-window. A chunk of its own: the entry imports it
  * only when an element has a `service-worker` attribute, so a login page without one pays nothing.
  * Once the worker is active, tells it the element's queue API, so that it coalesces that API's status
- * requests and holds them after a Retry-After (src/core/status-coalescer.ts).
+ * requests and holds them after a Retry-After (src/sw/status-coalescer.ts).
  * Without service workers, or when registration fails (blocked, wrong scope, bad headers), the widget
  * works as before, one ticket and one poll loop per browser through Web Locks and BroadcastChannel; the
  * console says so once.
  */
 import { Workbox } from 'workbox-window';
-import { queueEndpoint } from '../core/queue-endpoint.js';
+import { queueEndpoint } from '../core/protocol/queue-endpoint.js';
 import { askWorker } from './messages.js';
 
 const WITHOUT = 'tabs still share one ticket and one poll loop, but the waiting page is not available offline';
@@ -36,8 +36,9 @@ export async function registerWorker(
     warn(`antichambre: service worker ${scriptUrl} not registered (${error}); ${WITHOUT}`);
     return undefined;
   }
-  // The element's own checks report a bad endpoint; here it is only not passed on.
-  const endpoint = queueEndpoint(element.getAttribute('endpoint'), document.baseURI);
+  // The element's own checks report a bad endpoint; here it is only not passed on. The property, not the
+  // attribute: a page may set `el.endpoint` from JavaScript (the attribute serves before the upgrade).
+  const endpoint = queueEndpoint((element as { endpoint?: unknown }).endpoint ?? element.getAttribute('endpoint'), document.baseURI);
   if (endpoint) {
     void ready().then(({ active }) => active && askWorker(active, { type: 'antichambre:queue', endpoint }));
   }

@@ -3,7 +3,7 @@
  * login page fails must not send an admitted pupil back to that page (which would fail again and show
  * the waiting page again, in a loop). So the waiting page's widget has no `return-url`: once admitted it
  * reveals its content, which says "c'est votre tour, mais l'ENT ne répond pas encore", and this script
- * asks the login page, at a modest jittered pace (src/core/page-retry.ts) or when the pupil presses the
+ * asks the login page, at a modest jittered pace (src/sw/page-retry.ts) or when the pupil presses the
  * button, whether it answers; then it goes there. The stored admission (and its cookie) are kept.
  *
  * Markup it looks for (see demo/example-ent/waiting.html), inside the page's <antichambre-queue>:
@@ -14,21 +14,9 @@
  * worker controlling this page), and the count of tries is kept in sessionStorage: a page that answers a
  * probe but still times the navigation out brings the pupil back here at a slower pace, not in a loop.
  */
-import { createPageRetry, probeTimeoutFor, type PageRetry } from '../core/page-retry.js';
+import { createPageRetry, probeTimeoutFor, type PageRetry } from './page-retry.js';
 import { parseWorkerConfig } from './worker-config.js';
-
-const texts = {
-  fr: {
-    next: (s: number) => `Nouvel essai automatique dans ${s} s.`,
-    again: 'L’ENT ne répond toujours pas.',
-    trying: 'Nouvel essai en cours…',
-  },
-  en: {
-    next: (s: number) => `Trying again automatically in ${s} s.`,
-    again: 'The ENT is still not answering.',
-    trying: 'Trying again…',
-  },
-};
+import { waitingPageTextsFor } from '../element/queue/i18n/waiting-page.js';
 
 const box = document.querySelector<HTMLElement>('[data-login-page]');
 const queue = box?.closest('antichambre-queue');
@@ -48,7 +36,7 @@ const session = (): Storage | undefined => {
 };
 
 if (box && queue) {
-  const t = /^en\b/i.test(queue.lang || document.documentElement.lang) ? texts.en : texts.fr;
+  const t = waitingPageTextsFor(queue.lang || document.documentElement.lang);
   const status = box.querySelector<HTMLElement>('[data-retry-status]');
   const button = box.querySelector<HTMLButtonElement>('[data-retry-now]');
   const login = new URL(box.dataset.loginPage!, location.href).href;

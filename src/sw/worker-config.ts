@@ -3,7 +3,7 @@
  * and restarted (the browser stops an idle worker after ~30 s): the ENT writes it once, in the element's
  * attribute, e.g. `service-worker="/antichambre-sw.js?pages=/,/login&waiting=/waiting.html"`.
  */
-import { queueEndpoint } from '../core/queue-endpoint.js';
+import { queueEndpoint } from '../core/protocol/queue-endpoint.js';
 
 export interface WorkerConfig {
   /** Pathnames whose navigations go network-first and fall back to the waiting page. */

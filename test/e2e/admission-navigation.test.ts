@@ -8,10 +8,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { TicketStatus } from '../../src/core/protocol.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { launchChromium } from './browser.js';
-import { RequestCounter, sleep } from './tab-counter.js';
+import type { TicketStatus } from '../../src/core/protocol/protocol.js';
+import { startServer, type RunningServer } from '../../src/server/http/serve.js';
+import { launchChromium } from '../support/browser.js';
+import { RequestCounter, sleep } from '../support/tab-counter.js';
 import { adaptSnippet, htmlPage, readmeSnippet, startPageServer, type PageServer } from './page-server.js';
 
 /** Long enough for a reload storm to show (98 loads in 5 s before the fix), short enough for CI. */

@@ -1,13 +1,15 @@
 /**
- * What a newcomer gets from `npm start`: the CLI with --demo, a class of simulated pupils ahead on the
- * example ENT, a position that goes down, and a teachers' page that loads cleanly.
+ * What a newcomer gets from `npm start` (demo/server/start.ts, the CLI with the demo added on): a class of
+ * simulated pupils ahead on the example ENT, a position that goes down, a teachers' page that loads
+ * cleanly, and status polls answered by the same fast path as in production.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { get } from 'node:http';
 import type { Browser } from 'playwright-core';
-import { runCli } from '../../src/server/cli.js';
-import type { RunningServer } from '../../src/server/serve.js';
-import { launchChromium } from './browser.js';
+import { startDemo } from '../../demo/server/start.js';
+import type { RunningServer } from '../../src/server/http/serve.js';
+import { launchChromium } from '../support/browser.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -15,7 +17,7 @@ const printed: string[] = [];
 
 before(async () => {
   const io = { out: (line: string) => printed.push(line), err: (line: string) => printed.push(line) };
-  const started = await runCli(['--demo', '--port', '0', '--host', '127.0.0.1'], {}, io);
+  const started = await startDemo(['--port', '0', '--host', '127.0.0.1'], {}, io);
   assert.ok(started, `the demo server started: ${printed.join('\n')}`);
   server = started;
   browser = await launchChromium();
@@ -63,4 +65,23 @@ test("the teachers' page loads with no console error", async () => {
   await page.getByRole('heading', { name: 'Ce que fait antichambre' }).waitFor();
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('under npm start, status polls take the status fast path, as in production', async () => {
+  const joined = await fetch(`${server.apiUrl}/rooms/demo-fast-path/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ key: 'f'.repeat(64) }),
+  });
+  const { id, ticket } = (await joined.json()) as { id: string; ticket: string };
+  const rawHeaders = await new Promise<string[]>((resolve, reject) => {
+    get(`${server.apiUrl}/rooms/demo-fast-path/tickets/${id}`, { headers: { authorization: `Bearer ${ticket}` } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.rawHeaders));
+    }).on('error', reject);
+  });
+  // How an answer tells its path: the fast path writes its raw headers itself, content-type first and in
+  // lower case; through Hono, CORS headers come first and Node spells Content-Type, Content-Length.
+  assert.equal(rawHeaders[0], 'content-type', `answered by the fast path: ${rawHeaders.join(' ')}`);
+  assert.ok(rawHeaders.includes('content-length'));
 });

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { launchChromium } from './browser.js';
+import { startServer, type RunningServer } from '../../src/server/http/serve.js';
+import { launchChromium } from '../support/browser.js';
 import { startPageServer, type PageServer } from './page-server.js';
 
 const ROOM = 'college-origin-check';
@@ -61,7 +61,7 @@ test("the ENT's page joins with JSON across origins, and its sendBeacon release 
     await page.goto(`${ent.origin}/`);
     await (await fetch(`${queue.apiUrl}/admin/rooms/${ROOM}`, { method: 'PUT', headers: { authorization: `Bearer ${queue.adminToken}`, 'content-type': 'application/json' }, body: '{"capacity": 0}' })).arrayBuffer();
     const joined = await page.evaluate(async (tickets) => {
-      // What src/core/queue-client.ts sends.
+      // What src/core/wait/queue-client.ts sends.
       const res = await fetch(tickets, {
         method: 'POST',
         headers: { Accept: 'application/json', 'Content-Type': 'application/json' },

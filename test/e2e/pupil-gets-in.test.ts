@@ -6,9 +6,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { mountDemoSite } from '../../src/server/demo-site.js';
-import { launchChromium } from './browser.js';
+import { startServer, type RunningServer } from '../../src/server/http/serve.js';
+import { mountDemoSite } from '../../demo/server/demo-site.js';
+import { launchChromium } from '../support/browser.js';
 
 const ROOM = 'college-jean-moulin';
 let server: RunningServer;

@@ -7,11 +7,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hono } from 'hono';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { mountDemoSite } from '../../src/server/demo-site.js';
-import { launchChromium } from './browser.js';
-import { RequestCounter, sleep, ticketIdOf, useRoom, waitInLine } from './tab-counter.js';
+import { startServer, type RunningServer } from '../../src/server/http/serve.js';
+import { MemoryStore } from '../../src/server/stores/memory.js';
+import { storeOptionsFromSettings } from '../../src/server/stores/store-options-from-settings.js';
+import { mountDemoSite } from '../../demo/server/demo-site.js';
+import { launchChromium } from '../support/browser.js';
+import { RequestCounter, sleep, ticketIdOf, useRoom, waitInLine } from '../support/tab-counter.js';
 
 const ROOM = 'college-jean-moulin';
 let server: RunningServer;
@@ -24,14 +27,35 @@ const apiRooms = new Map<string, { delayMs?: number; retryAfter?: number }>();
 /** Every request that reached the server, as "METHOD /path". */
 const reached: string[] = [];
 
+/**
+ * In front of the server (startServer's `intercept`, before the status fast path): logs and counts every
+ * request, and answers 503 Retry-After for a room told to.
+ */
+function inFront(req: IncomingMessage, res: ServerResponse): boolean {
+  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  reached.push(`${req.method} ${pathname}`);
+  counter.intercept(req);
+  const trouble = apiRooms.get(/\/rooms\/([^/]+)\//.exec(pathname)?.[1] ?? '');
+  if (!trouble?.retryAfter) return false;
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': String(trouble.retryAfter) });
+  res.end(JSON.stringify({ error: { code: 'busy', message: 'busy' } }));
+  return true;
+}
+
+/** A queue whose status answers come late for a room told to (requests stay in flight). */
+class SlowStore extends MemoryStore {
+  override async status(...args: Parameters<MemoryStore['status']>) {
+    const delayMs = apiRooms.get(args[0])?.delayMs;
+    if (delayMs) await sleep(delayMs);
+    return super.status(...args);
+  }
+}
+
+/** The ENT's own pages and files: 503 while `ent.down`, and a changed worker file with `ent.workerSuffix`. */
 function saturatedEnt(app: Hono): void {
   const inner = app.fetch;
   app.fetch = async (request, ...rest) => {
     const { pathname } = new URL(request.url);
-    reached.push(`${request.method} ${pathname}`);
-    const trouble = apiRooms.get(/\/rooms\/([^/]+)\//.exec(pathname)?.[1] ?? '');
-    if (trouble?.delayMs) await sleep(trouble.delayMs);
-    if (trouble?.retryAfter) return Response.json({ error: { code: 'busy', message: 'busy' } }, { status: 503, headers: { 'Retry-After': String(trouble.retryAfter) } });
     if (ent.down && !pathname.startsWith('/api/')) return new Response('<h1>503 Service Unavailable</h1>', { status: 503, headers: { 'content-type': 'text/html' } });
     const response = await inner(request, ...rest);
     if (pathname !== '/antichambre-sw.js' || !ent.workerSuffix) return response;
@@ -43,8 +67,8 @@ function saturatedEnt(app: Hono): void {
 before(async () => {
   server = await startServer({
     port: 0,
-    capacity: 0,
-    intercept: counter.intercept,
+    store: new SlowStore(storeOptionsFromSettings({ capacity: 0 })),
+    intercept: inFront,
     extend: (app) => {
       mountDemoSite(app, { apiPath: '/api/v1' });
       saturatedEnt(app);

@@ -7,9 +7,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { mountDemoSite } from '../../src/server/demo-site.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { launchChromium } from './browser.js';
+import { mountDemoSite } from '../../demo/server/demo-site.js';
+import { startServer, type RunningServer } from '../../src/server/http/serve.js';
+import { launchChromium } from '../support/browser.js';
 
 const ROOM = 'college-jean-moulin';
 let server: RunningServer;

@@ -9,8 +9,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { launchChromium } from './browser.js';
+import { startServer, type RunningServer } from '../../src/server/http/serve.js';
+import { launchChromium } from '../support/browser.js';
 import { htmlPage, startPageServer, type PageServer } from './page-server.js';
 
 let api: RunningServer;

@@ -6,10 +6,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { mountDemoSite } from '../../src/server/demo-site.js';
-import { launchChromium } from './browser.js';
-import { openTabs, RequestCounter, sleep, ticketIdOf, useRoom, waitInLine } from './tab-counter.js';
+import { startServer, type RunningServer } from '../../src/server/http/serve.js';
+import { mountDemoSite } from '../../demo/server/demo-site.js';
+import { launchChromium } from '../support/browser.js';
+import { openTabs, RequestCounter, sleep, ticketIdOf, useRoom, waitInLine } from '../support/tab-counter.js';
 
 let server: RunningServer;
 let browser: Browser;

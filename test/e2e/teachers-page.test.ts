@@ -1,5 +1,5 @@
 /**
- * The teachers' page on `npm start`'s server (the CLI with --demo, in process), in real Chromium: it
+ * The teachers' page on `npm start`'s server (demo/server/start.ts, in process), in real Chromium: it
  * loads cleanly; the phone is a real widget whose position shows when seats are 0; the controls act on
  * the server for real (a class of 30 raises the waiting count, an outage makes the phone say the
  * connection is lost and then recover, a pupil who walks away is warned then released); the surge replay
@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Frame, Page, Request } from 'playwright-core';
-import { runCli } from '../../src/server/cli.js';
-import { CLASSROOM_DEFAULTS, FIRST_CLASS } from '../../src/server/demo-classroom.js';
-import type { RunningServer } from '../../src/server/serve.js';
-import { launchChromium } from './browser.js';
+import { startDemo } from '../../demo/server/start.js';
+import { CLASSROOM_DEFAULTS, FIRST_CLASS } from '../../demo/server/demo-classroom.js';
+import type { RunningServer } from '../../src/server/http/serve.js';
+import { launchChromium } from '../support/browser.js';
 
 const OUTPUT = 'test-output';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -28,7 +28,7 @@ const consoleErrors: string[] = [];
 before(async () => {
   const lines: string[] = [];
   const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
-  const started = await runCli(['--demo', '--port', '0', '--host', '127.0.0.1'], {}, io);
+  const started = await startDemo(['--port', '0', '--host', '127.0.0.1'], {}, io);
   assert.ok(started, `the demo server started: ${lines.join('\n')}`);
   server = started;
   browser = await launchChromium();

@@ -10,10 +10,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { entSnippets } from '../../demo/ent-snippet.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { createAdmissionVerifier } from '../../src/server/verify-admission.js';
-import { launchChromium } from './browser.js';
-import { RequestCounter, sleep, waitInLine } from './tab-counter.js';
+import { startServer, type RunningServer } from '../../src/server/http/serve.js';
+import { createAdmissionVerifier } from '../../src/server/admission/verify-admission.js';
+import { launchChromium } from '../support/browser.js';
+import { RequestCounter, sleep, waitInLine } from '../support/tab-counter.js';
 import { adaptSnippet, htmlPage, readmeSnippet, startPageServer, type PageServer } from './page-server.js';
 
 const ROOM = 'recette-a';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findTool, startProxy, type RunningProxy } from './proxy-process.js';
 import { shippedConfig, type RecipePorts } from './gate-recipe.js';
-import { failOpenScenario, gateRecipeScenario } from './gate-recipe-scenario.js';
+import { failOpenSuite, gateRecipeSuite } from './gate-recipe-scenario.js';
 
 const { path: caddyPath, missing } = findTool('caddy', ['/usr/bin', '/usr/local/bin']);
 
@@ -32,8 +32,8 @@ async function launchSite(shipped: string, ports: RecipePorts): Promise<RunningP
   };
 }
 
-gateRecipeScenario('Caddy', async (ports) => launchSite(await shippedConfig(FILE, ports), ports), missing);
+gateRecipeSuite('Caddy', async (ports) => launchSite(await shippedConfig(FILE, ports), ports), missing);
 
 // As the comment in the file says: the first handle_errors block replaced by the commented one.
 const toFailOpen = (shipped: string) => shipped.replace(/\thandle_errors \{\n[\s\S]*?\n\t\}\n/, '').replaceAll('#fail-open ', '');
-failOpenScenario('Caddy', FILE, toFailOpen, launchSite, missing);
+failOpenSuite('Caddy', FILE, toFailOpen, launchSite, missing);

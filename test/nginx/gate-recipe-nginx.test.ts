@@ -6,7 +6,7 @@
  */
 import { findTool, startNginxSite } from './proxy-process.js';
 import { shippedConfig, type RecipePorts } from './gate-recipe.js';
-import { failOpenScenario, gateRecipeScenario } from './gate-recipe-scenario.js';
+import { failOpenSuite, gateRecipeSuite } from './gate-recipe-scenario.js';
 
 const { path: nginxPath, missing } = findTool('nginx', ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin']);
 
@@ -15,9 +15,9 @@ const startNginx = (site: string, port: number) => startNginxSite(nginxPath!, si
 const FILE = 'docs/nginx.conf' as const;
 const launchSite = (site: string, ports: RecipePorts) => startNginx(site, ports.proxy);
 
-gateRecipeScenario('nginx', async (ports) => launchSite(await shippedConfig(FILE, ports), ports), missing);
+gateRecipeSuite('nginx', async (ports) => launchSite(await shippedConfig(FILE, ports), ports), missing);
 
 // As the comment in the file says: the error_page line swapped, the @ent_direct block uncommented.
 const toFailOpen = (shipped: string) =>
   shipped.replace('error_page 500 502 503 504 =503 /indisponible.html;', 'error_page 500 = @ent_direct;').replaceAll('#fail-open ', '');
-failOpenScenario('nginx', FILE, toFailOpen, launchSite, missing);
+failOpenSuite('nginx', FILE, toFailOpen, launchSite, missing);

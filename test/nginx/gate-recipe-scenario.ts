@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../e2e/browser.js';
+import { launchChromium } from '../support/browser.js';
 import { freePort, type RunningProxy } from './proxy-process.js';
 import { axeViolations, copyRecipeFiles, ROOM, shippedConfig, startEntApp, startQueue, sleep, until, type EntApp, type Queue, type RecipePorts } from './gate-recipe.js';
 
@@ -20,7 +20,7 @@ export type ProxyLauncher = (ports: RecipePorts) => Promise<RunningProxy>;
 const WATCH_MS = 4_000;
 const IDLE_TIMEOUT_S = 3;
 
-export function gateRecipeScenario(name: string, launch: ProxyLauncher, skip: string | false): void {
+export function gateRecipeSuite(name: string, launch: ProxyLauncher, skip: string | false): void {
   let queue: Queue;
   let ent: EntApp;
   let proxy: RunningProxy;
@@ -166,7 +166,7 @@ export function gateRecipeScenario(name: string, launch: ProxyLauncher, skip: st
  * The documented fail-open variant: `toFailOpen` turns the shipped config into it as the comments say; with
  * no queue server at all, a pupil without an admission reaches the ENT (here its sign-in redirect).
  */
-export function failOpenScenario(
+export function failOpenSuite(
   name: string,
   file: 'docs/nginx.conf' | 'docs/Caddyfile',
   toFailOpen: (shipped: string) => string,

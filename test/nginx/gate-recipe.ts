@@ -16,8 +16,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { RequestCounter } from '../e2e/tab-counter.js';
+import { startServer, type RunningServer } from '../../src/server/http/serve.js';
+import { RequestCounter } from '../support/tab-counter.js';
 
 export const ROOM = 'college-jean-moulin';
 const ROOT = new URL('../../', import.meta.url);

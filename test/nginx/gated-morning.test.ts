@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as v from 'valibot';
-import { TicketStatusSchema, type TicketStatus } from '../../src/core/protocol.js';
+import { TicketStatusSchema, type TicketStatus } from '../../src/core/protocol/protocol.js';
 import { type Backends, findTool, startBackends } from './proxy-process.js';
 import { startShippedNginx, type ShippedNginx } from './shipped-nginx.js';
 

@@ -11,7 +11,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, type RunningServer, type StartOptions } from '../../src/server/serve.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server/http/serve.js';
 
 export interface FoundTool {
   path: string | undefined;

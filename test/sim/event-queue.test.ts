@@ -1,7 +1,7 @@
 /** The simulator's agenda hands events back in time order, however they were pushed. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createSeededRandom } from '../../src/core/seeded-random.js';
+import { createSeededRandom } from '../../src/core/wait/seeded-random.js';
 import { EventQueue } from '../../src/sim/event-queue.js';
 
 test('events come out in time order, interleaved pushes and pops included', () => {

@@ -1,7 +1,7 @@
 /** The reload crowd: a press every few seconds, spread like people, deaf to the server and to failures. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createSeededRandom } from '../../src/core/seeded-random.js';
+import { createSeededRandom } from '../../src/core/wait/seeded-random.js';
 import { DEFAULT_RELOAD, reloadModel } from '../../src/sim/reload-model.js';
 
 test('presses come every 5 s ± 40 %, spread, whatever the server says or whether it answered', () => {

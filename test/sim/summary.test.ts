@@ -1,7 +1,7 @@
 /** The benchmark's figures: inversions counted like the O(n²) definition, percentiles as published. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createSeededRandom } from '../../src/core/seeded-random.js';
+import { createSeededRandom } from '../../src/core/wait/seeded-random.js';
 import { countInversions, percentile } from '../../src/sim/summary.js';
 
 test('FIFO inversions are the pairs admitted in the opposite order of joining', () => {

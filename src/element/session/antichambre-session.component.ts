@@ -1,12 +1,14 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { IdlePhase, ReleaseReason, type IdleRelease } from '../../core/idle.js';
-import { parseIdleConfig } from '../../core/idle-config.js';
-import { releaseKeepalive, sendHeartbeat, type SessionTicket } from '../../core/session-client.js';
-import { tabChannelName } from '../../core/tabs.js';
-import { createTicketStore, type TicketStore } from '../../core/ticket-store.js';
-import { parseWidgetConfig } from '../../core/widget-config.js';
-import { TickerController } from '../controllers/ticker-controller.js';
+import { IdlePhase, ReleaseReason, type IdleRelease } from '../../core/session/idle.js';
+import { parseIdleConfig } from '../../core/session/idle-config.js';
+import { releaseKeepalive, sendHeartbeat, type SessionTicket } from '../../core/session/session-client.js';
+import { pageTimingToReport } from '../../core/session/page-timing-report.js';
+import { tabChannelName } from '../../core/session/tabs.js';
+import { createTicketStore, type TicketStore } from '../../core/wait/ticket-store.js';
+import { parseWidgetConfig } from '../../core/wait/widget-config.js';
+import { TickerController } from '../ticker-controller.js';
 import { emit } from '../events.js';
+import { isEnglish } from '../is-english.js';
 import { sessionStyles } from './antichambre-session.styles.js';
 import { clearAdmissionCookie } from './clear-admission-cookie.js';
 import { renewAdmissionCookie } from './renew-admission-cookie.js';
@@ -44,7 +46,8 @@ let toldNoTicket = false;
  * until the pupil has been idle for `idle-timeout` seconds in every tab; then a modal dialog asks
  * "Êtes-vous toujours là ?" for `idle-warning` seconds, and without an answer the seat is released.
  * Needs the ticket that <antichambre-queue> stored on the login page (same endpoint and room); without
- * one it does nothing. Attributes are read when the element connects.
+ * one it does nothing. Attributes (or the same properties set from JavaScript) are read when the element
+ * connects.
  *
  * @summary Releases an inactive pupil's seat after a warning the pupil can answer with one key.
  *
@@ -76,9 +79,9 @@ export class AntichambreSession extends LitElement {
   /** Room id, the same as on the login page (required). */
   declare room?: string;
   /** Seconds without activity in any tab before the warning (default 900). */
-  declare idleTimeout?: string;
+  declare idleTimeout?: string | number;
   /** Seconds the warning lasts before release (default 60, minimum 20: WCAG 2.2.1). */
-  declare idleWarning?: string;
+  declare idleWarning?: string | number;
   /** Where to go once the seat is released for idleness or expiry. Without it, a message is shown. */
   declare logoutUrl?: string;
   /** Where the "take a new place" button leads, normally the login page (default `/`). */
@@ -127,7 +130,7 @@ export class AntichambreSession extends LitElement {
   }
 
   private async begin(): Promise<void> {
-    const timing = parseIdleConfig({ idleTimeout: this.getAttribute('idle-timeout'), idleWarning: this.getAttribute('idle-warning') });
+    const timing = parseIdleConfig({ idleTimeout: this.idleTimeout, idleWarning: this.idleWarning });
     for (const error of timing.errors) console.error(`<antichambre-session>: ${error.message}`);
     let config;
     try {
@@ -172,7 +175,7 @@ export class AntichambreSession extends LitElement {
       since: session.since,
       lastActivityAt: () => this.idle.lastActivityAt,
       admissionEndsAt: session.admissionEndsAt,
-      send: () => sendHeartbeat(session.ticket),
+      send: () => sendHeartbeat(session.ticket, undefined, pageTimingToReport(session.ticket.id, Date.now())),
       onGone: () => void this.end({ reason: ReleaseReason.EXPIRED, skippedWarning: false }, false),
       onAdmission: (admission, serverTime) => {
         if (this.ended) return;
@@ -221,7 +224,7 @@ export class AntichambreSession extends LitElement {
   private onKeydown = (event: KeyboardEvent) => event.key === 'Tab' && event.preventDefault();
 
   private messages(): SessionMessages {
-    return /^en\b/i.test(this.lang || document.documentElement.lang) ? sessionEn : sessionFr;
+    return isEnglish(this.lang || document.documentElement.lang) ? sessionEn : sessionFr;
   }
 
   protected override willUpdate(): void {

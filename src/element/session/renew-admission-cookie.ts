@@ -1,8 +1,8 @@
-import type { Admission } from '../../core/protocol.js';
+import type { Admission } from '../../core/protocol/protocol.js';
 
 /**
  * Replaces the admission cookie that <antichambre-queue> set (same name, path and attributes as
- * src/element/admission-cookie.ts, so it overwrites it) with the token a heartbeat brought. Its life is
+ * src/element/queue/admission-cookie.ts, so it overwrites it) with the token a heartbeat brought. Its life is
  * counted on the server's clock (`serverTime`), so a device clock minutes off does not cut it short.
  * A copy, not an import: sharing that module with this lazy chunk would make the login bundle export
  * it, and that bundle has no bytes to spare.

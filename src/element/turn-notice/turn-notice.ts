@@ -11,7 +11,7 @@
  */
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { TURN_TAG } from '../../sw/focus-tab.js';
-import { turnNoticeTextsFor, type TurnNoticeTexts } from '../i18n/turn-notice.js';
+import { turnNoticeTextsFor, type TurnNoticeTexts } from './turn-notice-texts.js';
 
 /** What the widget lends this chunk: a place in its waiting panel, and its admission event. */
 export interface TurnNoticeHost extends ReactiveControllerHost, HTMLElement {

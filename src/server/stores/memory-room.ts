@@ -1,12 +1,13 @@
 /**
- * One room of the in-memory store. Every step is O(1) amortised except a place in line, O(log n):
- * - `line` holds waiting tickets in join order, so the front is its first node;
+ * One room of the in-memory store. Every step is O(1) amortised except the line, O(log n):
+ * - `line` holds waiting tickets in fair order (fair-line.ts: by round, then join order; a client's
+ *   k-th waiting ticket k rounds back) and gives each one's exact place, also after tickets in the
+ *   middle expire or leave;
  * - `waitingBySeen` / `sessionsBySeen` hold tickets in last-seen order (a touch moves a ticket to the
  *   end), so expiry only looks at the stalest tickets and stops at the first fresh one;
- * - `ranks` counts the waiting tickets that joined before a given one, so positions stay exact when
- *   tickets in the middle of the line expire or leave;
- * - `preQueue` holds pupils who arrived before a scheduled opening; at opening they are shuffled
- *   (Fisher–Yates, O(n) once) and appended to the line, so arriving first before opening buys nothing;
+ * - `preQueue` holds pupils who arrived before a scheduled opening, their rounds given at arrival; at
+ *   opening they are shuffled (Fisher–Yates, O(n) once) and placed in line in that order, behind the
+ *   tickets of their round already there, so arriving first before opening buys nothing;
  * - `unclaimed` holds admitted tickets whose client has not asked since, in admission order, so an
  *   admission not claimed within admitGrace ends at the front; `endedUnclaimed` remembers those ids
  *   (in end order) for sessionTtl, so a pupil coming back late learns why the seat is gone;
@@ -14,23 +15,24 @@
  *   ends at the front however alive it is.
  * This relies on `now` never going backwards, which the server's clock guarantees in practice.
  */
-import { RATE_WINDOW_MS, admissionsAllowed } from '../rooms.js';
+import { RATE_WINDOW_MS, admissionsAllowed } from '../room-policy/pacing.js';
+import { FairLine, type LinePlace } from './fair-line.js';
 import { LinkedList, type ListNode } from './linked-list.js';
-import { RankIndex } from './rank-index.js';
 import { beforeOpening } from './settings-patch.js';
 import type { RoomSettings, RoomSnapshot, RoomTotals, StoreOptions, TicketEndReason, TicketRecord } from './store.js';
 
 interface Ticket {
   id: string;
   key: string;
-  seq: number;
   createdAt: number;
   lastSeen: number;
   admittedAt: number | null;
-  /** In `preQueue` (true) or `line` (false) while waiting; `seq` is -1 in the pre-queue. */
+  /** In `preQueue` (true) or `line` (false) while waiting. */
   prequeued: boolean;
-  /** Node in `line` or `preQueue` while waiting. */
-  lineNode: ListNode<Ticket> | null;
+  /** Place in `line` while waiting (entered, not yet placed, in the pre-queue). */
+  place: LinePlace<Ticket> | null;
+  /** Node in `preQueue` while pre-queued. */
+  preQueueNode: ListNode<Ticket> | null;
   /** Node in `waitingBySeen` or `sessionsBySeen`. */
   seenNode: ListNode<Ticket> | null;
   /** Node in `unclaimed` from admission until the pupil's client first asks. */
@@ -42,7 +44,7 @@ interface Ticket {
 export class MemoryRoom {
   private readonly byId = new Map<string, Ticket>();
   private readonly byKey = new Map<string, Ticket>();
-  private readonly line = new LinkedList<Ticket>();
+  private readonly line = new FairLine<Ticket>();
   private readonly preQueue = new LinkedList<Ticket>();
   private readonly waitingBySeen = new LinkedList<Ticket>();
   private readonly sessionsBySeen = new LinkedList<Ticket>();
@@ -51,7 +53,6 @@ export class MemoryRoom {
   /** Admissions that ended unclaimed, in end order (forgotten from the front), and their ids for lookup. */
   private readonly endedUnclaimed = new LinkedList<{ id: string; endedAt: number }>();
   private readonly endedUnclaimedIds = new Set<string>();
-  private readonly ranks = new RankIndex();
   /** Admission times, oldest first; entries before `admissionsHead` are dropped lazily. */
   private admissions: number[] = [];
   private admissionsHead = 0;
@@ -66,7 +67,8 @@ export class MemoryRoom {
     private readonly random: () => number,
   ) {}
 
-  join(key: string, id: string, now: number): { ticket: TicketRecord; created: boolean } {
+  /** `client`: the joining client's key (fair-round.ts); null: its own client, plain join order. */
+  join(key: string, id: string, now: number, client: string | null = null): { ticket: TicketRecord; created: boolean } {
     this.expire(now);
     const existing = this.byKey.get(key);
     if (existing) {
@@ -76,11 +78,13 @@ export class MemoryRoom {
       return { ticket: this.record(existing), created: false };
     }
     const prequeued = beforeOpening(this.settings, now);
-    const seq = prequeued ? -1 : this.ranks.push();
-    const ticket: Ticket = { id, key, seq, prequeued, createdAt: now, lastSeen: now, admittedAt: null, lineNode: null, seenNode: null, unclaimedNode: null, admittedNode: null };
+    const ticket: Ticket = { id, key, prequeued, createdAt: now, lastSeen: now, admittedAt: null, place: null, preQueueNode: null, seenNode: null, unclaimedNode: null, admittedNode: null };
     this.byId.set(id, ticket);
     this.byKey.set(key, ticket);
-    ticket.lineNode = (prequeued ? this.preQueue : this.line).push(ticket);
+    if (this.preQueue.size === 0) this.line.restart();
+    ticket.place = this.line.enter(ticket, client);
+    if (prequeued) ticket.preQueueNode = this.preQueue.push(ticket);
+    else this.line.place(ticket.place);
     ticket.seenNode = this.waitingBySeen.push(ticket);
     this.admit(now);
     this.claim(ticket); // admitted on the spot: the answer hands the admission over
@@ -144,7 +148,7 @@ export class MemoryRoom {
       id: ticket.id,
       room: this.name,
       state: waiting ? 'waiting' : 'admitted',
-      position: !waiting ? null : ticket.prequeued ? this.line.size + this.preQueue.size : this.ranks.rank(ticket.seq),
+      position: !waiting ? null : ticket.prequeued ? this.line.size + this.preQueue.size : this.line.rank(ticket.place!),
       createdAt: ticket.createdAt,
       admittedAt: ticket.admittedAt,
     };
@@ -177,10 +181,11 @@ export class MemoryRoom {
     return ticket.admittedAt === null ? this.waitingBySeen : this.sessionsBySeen;
   }
 
-  private leaveLine(ticket: Ticket): void {
-    if (ticket.lineNode) (ticket.prequeued ? this.preQueue : this.line).remove(ticket.lineNode);
-    ticket.lineNode = null;
-    if (!ticket.prequeued) this.ranks.remove(ticket.seq);
+  private leaveLine(ticket: Ticket, admitted = false): void {
+    if (ticket.preQueueNode) this.preQueue.remove(ticket.preQueueNode);
+    ticket.preQueueNode = null;
+    if (ticket.place) this.line.leave(ticket.place, admitted);
+    ticket.place = null;
     ticket.prequeued = false;
   }
 
@@ -192,18 +197,17 @@ export class MemoryRoom {
 
   private openPreQueue(): void {
     const drawn: Ticket[] = [];
-    for (let ticket = this.preQueue.first(); ticket; ticket = this.preQueue.first()) {
-      this.leaveLine(ticket);
+    for (let ticket = this.preQueue.shift(); ticket; ticket = this.preQueue.shift()) {
+      ticket.preQueueNode = null;
+      ticket.prequeued = false;
       drawn.push(ticket);
     }
     for (let i = drawn.length - 1; i > 0; i--) {
       const j = Math.floor(this.random() * (i + 1));
       [drawn[i], drawn[j]] = [drawn[j], drawn[i]];
     }
-    for (const ticket of drawn) {
-      ticket.seq = this.ranks.push();
-      ticket.lineNode = this.line.push(ticket);
-    }
+    // Each placed behind the tickets of its round already in line: in drawn order within a round.
+    for (const ticket of drawn) this.line.place(ticket.place!);
   }
 
   private expireStale(now: number): void {
@@ -238,7 +242,7 @@ export class MemoryRoom {
     if (beforeOpening(this.settings, now)) return;
     let allowed = admissionsAllowed(this.settings, this.sessionsBySeen.size, this.admittedSince(now - RATE_WINDOW_MS));
     for (let ticket = this.line.first(); ticket && allowed > 0; ticket = this.line.first(), allowed--) {
-      this.leaveLine(ticket);
+      this.leaveLine(ticket, true);
       if (ticket.seenNode) this.waitingBySeen.remove(ticket.seenNode);
       ticket.admittedAt = now;
       ticket.lastSeen = now; // the session TTL starts at admission

@@ -2,11 +2,11 @@
  * In-memory store: the default for `npm start` and tests. One process, state lost on restart.
  * Node runs one request's synchronous code at a time, so each method is atomic by construction.
  */
-import type { RoomConfig } from '../../core/protocol.js';
-import { STATS_WINDOW_MS } from '../rooms.js';
+import type { RoomConfig } from '../../core/protocol/protocol.js';
 import { MemoryRoom } from './memory-room.js';
 import { roomPolicy, type RoomPolicy } from './room-policy.js';
 import { settingsPatch } from './settings-patch.js';
+import { DEFAULT_STORE_OPTIONS } from './store-options-from-settings.js';
 import { RoomNotFoundError, TooManyRoomsError } from './store-errors.js';
 import type { JoinResult, RoomSnapshot, Store, StoreOptions, TicketEndReason, TicketResult } from './store.js';
 
@@ -16,15 +16,6 @@ export interface MemoryStoreOptions extends Partial<StoreOptions> {
   /** Draws the pre-queue order at a scheduled opening; uniform in [0, 1). Tests pass a seeded one. */
   random?: () => number;
 }
-
-export const DEFAULT_STORE_OPTIONS: StoreOptions = {
-  defaults: { capacity: 100, admitPerMinute: 60, open: true },
-  waitingTtlMs: 10 * 60_000,
-  sessionTtlMs: 30 * 60_000,
-  maxSessionMs: 10 * 3600_000,
-  admitGraceMs: 3 * 60_000,
-  statsWindowMs: STATS_WINDOW_MS,
-};
 
 /** Idle rooms forgotten per call at most: ~11 µs each, so a call pays ~10 ms at worst (20,000 took 218 ms at once). */
 const SWEEP_BUDGET = 1000;
@@ -56,10 +47,10 @@ export class MemoryStore implements Store {
     return this.rooms.size;
   }
 
-  async join(room: string, key: string, now: number): Promise<JoinResult> {
+  async join(room: string, key: string, now: number, client?: string): Promise<JoinResult> {
     this.sweep(now);
     const state = this.getOrCreate(room, now, 'join').room;
-    const { ticket, created } = state.join(key, this.newId(), now);
+    const { ticket, created } = state.join(key, this.newId(), now, client ?? null);
     return { ticket, created, room: state.snapshot(now) };
   }
 

@@ -8,7 +8,7 @@ export const DEFAULT_PREFIX = 'antichambre';
 /** In the order the Lua prelude (lua/room.lua) reads KEYS. */
 export function roomKeys(prefix: string, room: string): string[] {
   const base = `${prefix}:{${room}}`;
-  return ['room', 'line', 'waiting-seen', 'sessions-seen', 'tickets', 'keys', 'admissions', 'audit', 'unclaimed', 'ended-unclaimed'].map((name) => `${base}:${name}`);
+  return ['room', 'line', 'waiting-seen', 'sessions-seen', 'tickets', 'keys', 'admissions', 'audit', 'unclaimed', 'ended-unclaimed', 'clients', 'ticket-clients'].map((name) => `${base}:${name}`);
 }
 
 /** The set of room ids, for the admin listing. Outside any room's slot: kept up to date outside the scripts. */

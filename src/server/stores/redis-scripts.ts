@@ -18,4 +18,6 @@ export const redisScripts = {
   ended: script('ended'),
   // Standalone: a read-only check the gate makes often has no use for the prelude's expiry and admission.
   admitted: new LuaScript(read('admitted')),
+  // Standalone: gives back admissions whose answer a failed replica wait stopped (replica-wait.ts).
+  unclaim: new LuaScript(read('unclaim')),
 };

@@ -5,11 +5,12 @@
  * sorted set by join order (ZRANK, O(log n)), exact at 100k waiting.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import type { RoomConfig } from '../../core/protocol.js';
-import { RATE_WINDOW_MS } from '../rooms.js';
+import type { RoomConfig } from '../../core/protocol/protocol.js';
+import { RATE_WINDOW_MS } from '../room-policy/pacing.js';
 import type { ScriptClient } from './lua-script.js';
-import { DEFAULT_STORE_OPTIONS } from './memory.js';
-import { RedisHealth, createRedisClient, firstReady, withDeadline, REDIS_COMMAND_TIMEOUT_MS, type ConnectionEvents } from './redis-connection.js';
+import { DEFAULT_STORE_OPTIONS } from './store-options-from-settings.js';
+import { RedisHealth, createRedisClient, firstReady, withDeadline, REDIS_COMMAND_TIMEOUT_MS, type ConnectionEvents, type RedisTarget } from './redis-connection.js';
+import { ReplicaWait } from './replica-wait.js';
 import { DEFAULT_PREFIX, roomKeys, roomsKey } from './redis-keys.js';
 import { parseRoom, parseStatusBatch, parseTicket } from './redis-replies.js';
 import { RedisRoomRegistry, type RegistryClient } from './redis-room-registry.js';
@@ -27,6 +28,12 @@ export interface RedisClient extends ScriptClient, RegistryClient, ConnectionEve
 export interface RedisStoreOptions extends Partial<StoreOptions> {
   /** `redis://…` or `rediss://…`; ignored when `client` is given. */
   url?: string;
+  /** A Redis Cluster or Sentinel target (redis-connection.ts); takes precedence over `url`. */
+  connection?: RedisTarget;
+  /** Joins and admissions are answered once on this many replicas (replica-wait.ts). Default 0. */
+  waitReplicas?: number;
+  /** Times the replica wait's grace and probes (replica-wait.ts); the operations take `now` instead. Default Date.now. */
+  replicaWaitClock?: () => number;
   /** A connection made by the caller (e.g. an ioredis `Cluster`); the caller closes it. */
   client?: RedisClient;
   /** Prefix of every key, so several deployments (or tests) share one Redis. */
@@ -75,13 +82,15 @@ export class RedisStore implements Store {
   private readonly commandTimeoutMs: number;
   private readonly policy: RoomPolicy;
   private readonly registry: RedisRoomRegistry;
+  private readonly replicated: ReplicaWait;
 
   constructor(options: RedisStoreOptions = {}) {
-    const { url, client, prefix, newId, random, audit, log, commandTimeoutMs = REDIS_COMMAND_TIMEOUT_MS, ...rest } = options;
+    const { url, connection, waitReplicas = 0, replicaWaitClock, client, prefix, newId, random, audit, log, commandTimeoutMs = REDIS_COMMAND_TIMEOUT_MS, ...rest } = options;
     this.options = { ...DEFAULT_STORE_OPTIONS, ...rest };
     this.prefix = prefix ?? DEFAULT_PREFIX;
     this.commandTimeoutMs = commandTimeoutMs;
-    this.client = client ?? createRedisClient(url ?? 'redis://127.0.0.1:6379', commandTimeoutMs);
+    this.client = client ?? createRedisClient(connection ?? url ?? 'redis://127.0.0.1:6379', commandTimeoutMs);
+    this.replicated = new ReplicaWait(this.client, waitReplicas, { clock: replicaWaitClock, log });
     this.ownsClient = client === undefined;
     this.health = new RedisHealth(log);
     this.health.watch(this.client);
@@ -97,8 +106,8 @@ export class RedisStore implements Store {
    * Joins without creating the room first: nearly every join finds it. When it is missing, the
    * room-creation policy and --max-rooms decide (two more round trips, once per room).
    */
-  async join(room: string, key: string, now: number): Promise<JoinResult> {
-    const args = [key, this.newId(), String(this.random())];
+  async join(room: string, key: string, now: number, client?: string): Promise<JoinResult> {
+    const args = [key, this.newId(), String(this.random()), client ?? ''];
     let reply = await this.run('join', room, now, args);
     if (reply === null) {
       if (!this.policy.createOnJoin) throw new RoomNotFoundError(room);
@@ -106,7 +115,9 @@ export class RedisStore implements Store {
       reply = await this.run('join', room, now, args, true);
     }
     const result = parseTicket(room, reply);
+    // Registered first: the retry of a refused join finds the room existing and would never register it.
     await this.registerIfNew(room, reply);
+    await this.confirmed(room, result.ticket.state === 'admitted' ? [{ id: result.ticket.id, now, admittedAt: result.ticket.admittedAt }] : []);
     return result;
   }
 
@@ -143,9 +154,42 @@ export class RedisStore implements Store {
       const args: string[] = [];
       for (const call of calls) args.push(String(call.now), call.id);
       const results = parseStatusBatch(room, await this.run('status', room, calls[0]!.now, args), calls.length);
-      calls.forEach((call, i) => call.resolve(results[i]!));
+      // Only an admission must outlive a failover; the pupils still waiting are answered at once.
+      const admitted = calls.filter((_, i) => results[i]?.ticket.state === 'admitted');
+      calls.forEach((call, i) => (results[i]?.ticket.state === 'admitted' ? undefined : call.resolve(results[i]!)));
+      if (admitted.length === 0) return;
+      try {
+        await this.confirmed(room, admitted.map((call) => ({ ...call, admittedAt: results[calls.indexOf(call)]!.ticket.admittedAt })));
+      } catch (error) {
+        for (const call of admitted) call.reject(error);
+        return;
+      }
+      calls.forEach((call, i) => (results[i]?.ticket.state === 'admitted' ? call.resolve(results[i]!) : undefined));
     } catch (error) {
       for (const call of calls) call.reject(error);
+    }
+  }
+
+  /**
+   * Resolves once the room's writes are on enough replicas (replica-wait.ts). When they are not, the
+   * answers handing over `admissions` are refused (503), so their claim is undone (lua/unclaim.lua):
+   * the retry still gets the admission, and a pupil who never retries frees the seat after the admit
+   * grace instead of holding it for the session TTL.
+   */
+  private async confirmed(room: string, admissions: readonly { id: string; now: number; admittedAt: number | null }[]): Promise<void> {
+    const keys = roomKeys(this.prefix, room);
+    try {
+      await this.guard(() => this.replicated.confirm(keys[0]!));
+    } catch (error) {
+      // An admission older than the grace that still holds its seat was claimed by an earlier answer
+      // (unclaimed, it would have ended): a refused heartbeat of a seated pupil leaves its claim alone.
+      const handedOver = admissions.filter(({ now, admittedAt }) => admittedAt !== null && now - admittedAt < this.options.admitGraceMs);
+      if (handedOver.length > 0) {
+        const args = handedOver.flatMap(({ id, now }) => [id, now]);
+        // Best effort: if the primary does not answer either, the claim may not survive it anyway.
+        await this.guard(() => redisScripts.unclaim.run(this.client, [keys[3]!, keys[8]!], args, this.commandTimeoutMs)).catch(() => undefined);
+      }
+      throw error;
     }
   }
 

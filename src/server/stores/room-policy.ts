@@ -4,7 +4,7 @@
  * kept; rooms a pupil's join created (when allowed) are forgotten once idle, so anonymous joins cannot
  * grow the server's state without bound.
  */
-import type { RoomConfig } from '../../core/protocol.js';
+import type { RoomConfig } from '../../core/protocol/protocol.js';
 import { settingsPatch } from './settings-patch.js';
 import type { RoomSettings, StoreOptions } from './store.js';
 

@@ -1,5 +1,5 @@
 /** Turns an admin's room config (protocol v1) into store settings, the same way for every store. */
-import type { RoomConfig } from '../../core/protocol.js';
+import type { RoomConfig } from '../../core/protocol/protocol.js';
 import type { RoomSettings } from './store.js';
 
 /** Absent fields keep their value (`{capacity: undefined}` must not erase it); `opensAt: null` removes the schedule. */

@@ -6,7 +6,7 @@
 
 /**
  * Retry-After of a store fault. Five seconds: the shortest pace a waiting pupil polls at anyway
- * (rooms.ts), so an outage never makes a line ask more often than it normally does, and a Redis that
+ * (room-policy/pacing.ts), so an outage never makes a line ask more often than it normally does, and a Redis that
  * restarts or fails over (seconds) is back by the first retry.
  */
 export const STORE_RETRY_AFTER_SECONDS = 5;

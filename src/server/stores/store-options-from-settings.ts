@@ -1,33 +1,40 @@
 /**
- * The store options every store builds from the server settings (memory-from-settings.ts,
- * redis-from-settings.ts), so that both get the same TTLs, defaults and room policy.
+ * The store options every store builds from the server settings (stores-from-settings.ts), so that both
+ * get the same TTLs, defaults and room policy; and the stores' own defaults, from the same settings
+ * object (config/settings.ts), so that a store built without options agrees with a server's.
  */
-import { STATS_WINDOW_MS } from '../rooms.js';
-import { DEFAULT_SETTINGS, type ServerSettings } from '../settings.js';
+import { STATS_WINDOW_MS } from '../room-policy/pacing.js';
+import { DEFAULT_SETTINGS, withDefaults, type ServerSettings } from '../config/settings.js';
 import { declaredRoomSettings } from './room-policy.js';
 import type { StoreOptions } from './store.js';
 
 export function storeOptionsFromSettings(given: Partial<ServerSettings>): StoreOptions {
   const settings = withDefaults(given);
-  const defaults = { capacity: settings.capacity, admitPerMinute: settings.admitPerMinute, open: true };
+  const queue = queueOptions(settings);
   return {
-    defaults,
+    ...queue,
+    declaredRooms: settings.declaredRooms && declaredRoomSettings(queue.defaults, settings.declaredRooms),
+    createOnJoin: roomCreation(settings) === 'join',
+    maxRooms: settings.maxRooms,
+  };
+}
+
+/** What a store built with no options uses (`new MemoryStore()`, the simulator): DEFAULT_SETTINGS' queue. */
+export const DEFAULT_STORE_OPTIONS: StoreOptions = queueOptions(DEFAULT_SETTINGS);
+
+/** Room defaults, lifetimes and the ETA window: every option but the room policy's. */
+function queueOptions(settings: ServerSettings): StoreOptions {
+  return {
+    defaults: { capacity: settings.capacity, admitPerMinute: settings.admitPerMinute, open: true },
     waitingTtlMs: settings.waitingTtlSeconds * 1000,
     sessionTtlMs: settings.sessionTtlSeconds * 1000,
     maxSessionMs: settings.maxSessionSeconds * 1000,
     admitGraceMs: settings.admitGraceSeconds * 1000,
     statsWindowMs: STATS_WINDOW_MS,
-    declaredRooms: settings.declaredRooms && declaredRoomSettings(defaults, settings.declaredRooms),
-    createOnJoin: roomCreation(settings) === 'join',
-    maxRooms: settings.maxRooms,
   };
 }
 
 /** `--room-creation`: `join` unless rooms are declared, then `admin`, unless said otherwise. */
 export function roomCreation(settings: Partial<ServerSettings>): 'join' | 'admin' {
   return settings.roomCreation ?? (settings.declaredRooms ? 'admin' : 'join');
-}
-
-export function withDefaults(given: Partial<ServerSettings>): ServerSettings {
-  return { ...DEFAULT_SETTINGS, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
 }

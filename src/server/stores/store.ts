@@ -3,7 +3,7 @@
  * script per method) can implement the same interface as the in-memory one. All methods are lazy:
  * they first expire stale tickets and admit the next pupils as of `now`, then do their job. No timers.
  */
-import type { RoomConfig } from '../../core/protocol.js';
+import type { RoomConfig } from '../../core/protocol/protocol.js';
 
 export interface RoomSettings {
   /** Max admitted sessions at once. 0 makes everyone wait. */
@@ -107,11 +107,14 @@ export type TicketEndReason = 'admission-unclaimed';
 
 export interface Store {
   /**
-   * Joins the line, or returns the live ticket this key already holds. Creates a missing room from its
-   * declaration or the defaults; throws RoomNotFoundError when joins may not create it, TooManyRoomsError
-   * beyond maxRooms (store-errors.ts).
+   * Joins the line, or returns the live ticket this key already holds (with its place, whatever
+   * `client` says now). Creates a missing room from its declaration or the defaults; throws
+   * RoomNotFoundError when joins may not create it, TooManyRoomsError beyond maxRooms (store-errors.ts).
+   * `client`: who joins, the join limiter's bucket (an IPv4 address or IPv6 /64, http/client-address.ts).
+   * The line is fair between clients (fair-round.ts): a client's k-th waiting ticket goes k rounds back.
+   * Absent: the ticket is its own client (plain join order).
    */
-  join(room: string, key: string, now: number): Promise<JoinResult>;
+  join(room: string, key: string, now: number, client?: string): Promise<JoinResult>;
   /**
    * Reads a ticket and counts the call as a sign of life. An admitted ticket is thereby claimed (as by a
    * join that returns it admitted). null: unknown room or ticket gone.

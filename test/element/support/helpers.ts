@@ -1,7 +1,7 @@
 /** What the element tests share: server commands, status builders, and reading what the pupil sees. */
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { TicketStatus } from '../../../src/core/protocol.js';
-import type { AntichambreQueue } from '../../../src/element/antichambre-queue.js';
+import type { TicketStatus } from '../../../src/core/protocol/protocol.js';
+import type { AntichambreQueue } from '../../../src/element/queue/antichambre-queue.js';
 import type { FaultReply, FaultRequest, FaultScript, TestServersState } from './test-servers-plugin.js';
 
 export type { FaultReply };

@@ -1,6 +1,6 @@
 /**
  * Servers for the browser tests, started with @web/test-runner:
- * - the REAL queue server (src/server/serve.ts) on a free port, for the pupil's main journey;
+ * - the REAL queue server (src/server/http/serve.ts) on a free port, for the pupil's main journey;
  * - a FAULT server under `/fault/<scenario>/…` on the test page's own origin, answering whatever a test
  *   scripted (malformed JSON, 503 + Retry-After, 410, a hung-up socket…), and logging what it was asked.
  * Tests talk to both through server commands (`executeServerCommand`), so no CORS is needed for setup.
@@ -108,7 +108,7 @@ export function testServersPlugin(state: TestServersState): TestRunnerPlugin {
     name: 'antichambre-test-servers',
     async serverStart() {
       try {
-        const { startServer } = await import('../../../src/server/serve.js');
+        const { startServer } = await import('../../../src/server/http/serve.js');
         real = await startServer({ port: 0, capacity: 0, admitPerMinute: 600, joinLimitPerMinute: 0 });
         state.real = { apiUrl: real.apiUrl, adminToken: real.adminToken };
         upstream = real.apiUrl;

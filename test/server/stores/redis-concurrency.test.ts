@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import * as v from 'valibot';
-import { TicketStatusSchema, type TicketStatus } from '../../../src/core/protocol.js';
-import { createApp } from '../../../src/server/app.js';
-import { unlimited } from '../../../src/server/rate-limit.js';
+import { TicketStatusSchema, type TicketStatus } from '../../../src/core/protocol/protocol.js';
+import { createApp } from '../../../src/server/http/app.js';
+import { unlimited } from '../../../src/server/rate-limit/rate-limit.js';
 import { auditKey } from '../../../src/server/stores/redis-keys.js';
 import { RedisStore } from '../../../src/server/stores/redis.js';
-import { redisAvailable, startRedisServer, type RedisServer } from './redis-server.js';
+import { redisAvailable, startRedisServer, type RedisServer } from '../../support/redis-server.js';
 
 const PUPILS = 2000;
 const CAPACITY = 200;

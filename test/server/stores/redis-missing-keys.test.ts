@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../../../src/server/serve.js';
+import { startServer, type RunningServer } from '../../../src/server/http/serve.js';
 import { roomKeys } from '../../../src/server/stores/redis-keys.js';
-import { redisAvailable, startRedisServer, type RedisServer } from './redis-server.js';
+import { redisAvailable, startRedisServer, type RedisServer } from '../../support/redis-server.js';
 
 const ADMIN = 'missing-keys-admin-0123456789';
 const PREFIX = 'antichambre';

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { roomKeys, roomsKey } from '../../../src/server/stores/redis-keys.js';
 import { RedisStore } from '../../../src/server/stores/redis.js';
-import { redisAvailable, startRedisServer, type RedisServer } from './redis-server.js';
+import { redisAvailable, startRedisServer, type RedisServer } from '../../support/redis-server.js';
 
 const T0 = Date.parse('2026-09-01T08:00:00Z');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

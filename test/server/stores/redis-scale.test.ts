@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisStore } from '../../../src/server/stores/redis.js';
-import { redisAvailable, startRedisServer, type RedisServer } from './redis-server.js';
+import { redisAvailable, startRedisServer, type RedisServer } from '../../support/redis-server.js';
 
 const T0 = Date.parse('2026-09-01T08:00:00Z');
 const ROOM = 'academie-de-lyon';

@@ -1,9 +1,9 @@
 /** `--redis-url` / `REDIS_URL` select the Redis store: two servers started that way share one line. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ConfigError, parseConfig } from '../../../src/server/config.js';
-import { startServer, type RunningServer } from '../../../src/server/serve.js';
-import { redisAvailable, startRedisServer, type RedisServer } from './redis-server.js';
+import { ConfigError, parseConfig } from '../../../src/server/config/config.js';
+import { startServer, type RunningServer } from '../../../src/server/http/serve.js';
+import { redisAvailable, startRedisServer, type RedisServer } from '../../support/redis-server.js';
 
 test('--redis-url wins over REDIS_URL; without either the memory store stays the default', () => {
   const config = (argv: string[], env: Record<string, string> = {}) => {

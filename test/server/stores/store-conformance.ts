@@ -254,6 +254,106 @@ export function storeConformance(label: string, make: MakeStore): void {
 
   describeAdmitGrace(it, store, joinMany);
   describePreQueue(it, store, joinMany, positions, states);
+  describeFairness(it, store, positions, states);
+}
+
+/**
+ * Fair admission (fair-round.ts): the line is ordered by round, then join order; a client's k-th waiting
+ * ticket goes k rounds back, so one address cannot push the pupils who come after it back.
+ */
+function describeFairness(it: It, store: (options?: ConformanceOptions) => Promise<Store>, positions: Read<number | null>, states: Read<string>): void {
+  const A = '203.0.113.7';
+  const B = '2001:db8:5:7::/64';
+  let home = 0;
+  /** A pupil alone at an address of its own. */
+  const pupil = (s: Store, now = T0): Promise<string> => s.join(ROOM, newKey(), now, `198.51.100.${++home % 250}`).then((r) => r.ticket.id);
+  const from = (s: Store, client: string, now = T0): Promise<string> => s.join(ROOM, newKey(), now, client).then((r) => r.ticket.id);
+
+  it("one address's tickets interleave with other pupils: its k-th waiting ticket goes k rounds back", async () => {
+    const s = await store({ defaults: settings({ capacity: 0 }) });
+    const a = [await from(s, A), await from(s, A), await from(s, A)];
+    const p = [await pupil(s, T0 + SECOND), await pupil(s, T0 + 2 * SECOND)];
+    const b = [await from(s, B, T0 + 3 * SECOND), await from(s, B, T0 + 3 * SECOND)];
+    // Round 0: a1 p1 p2 b1; round 1: a2 b2; round 2: a3.
+    assert.deepEqual(await positions(s, [a[0]!, ...p, b[0]!, a[1]!, b[1]!, a[2]!], T0 + 4 * SECOND), [1, 2, 3, 4, 5, 6, 7]);
+    await s.configureRoom(ROOM, { capacity: 4 }, T0 + 5 * SECOND);
+    assert.deepEqual(await states(s, [...a, ...p, ...b], T0 + 5 * SECOND), ['admitted', 'waiting', 'waiting', 'admitted', 'admitted', 'admitted', 'waiting']);
+  });
+
+  it('pupils alone at their address stay first come, first served, also once the rounds moved on', async () => {
+    const s = await store({ defaults: settings({ capacity: 0 }) });
+    const a = [await from(s, A), await from(s, A), await from(s, A)];
+    const first = await pupil(s);
+    // a1, first (round 0) and a2 (round 1) get in: the next round is 1.
+    await s.configureRoom(ROOM, { capacity: 3 }, T0 + SECOND);
+    assert.deepEqual(await states(s, [a[0]!, first, a[1]!], T0 + SECOND), ['admitted', 'admitted', 'admitted']);
+    const later: string[] = [];
+    for (let i = 0; i < 4; i++) later.push(await pupil(s, T0 + (2 + i) * SECOND));
+    later.push((await s.join(ROOM, newKey(), T0 + 6 * SECOND)).ticket.id); // no client given: its own
+    assert.deepEqual(await positions(s, [...later, a[2]!], T0 + 7 * SECOND), [1, 2, 3, 4, 5, 6], 'in arrival order, ahead of the third ticket of A');
+  });
+
+  it('the place shown is the rank in line: seats go in the order of the places shown', async () => {
+    const s = await store({ defaults: settings({ capacity: 0 }) });
+    const ids = [await from(s, A), await pupil(s), await from(s, A), await from(s, B), await from(s, A), await pupil(s), await from(s, B)];
+    const shown = await positions(s, ids, T0 + SECOND);
+    assert.deepEqual(shown, [1, 2, 5, 3, 7, 4, 6]);
+    for (let seats = 1; seats <= ids.length; seats++) {
+      await s.configureRoom(ROOM, { capacity: seats }, T0 + (1 + seats) * SECOND);
+      const admitted = (await states(s, ids, T0 + (1 + seats) * SECOND)).map((state) => state === 'admitted');
+      assert.deepEqual(admitted, shown.map((place) => place! <= seats), `${seats} seats`);
+    }
+  });
+
+  it('per-address state lasts while the address has a waiting ticket: once they all left or expired, it joins as a newcomer', async () => {
+    const s = await store({ defaults: settings({ capacity: 0 }), waitingTtlMs: 10 * MINUTE });
+    const [a1, a2] = [await from(s, A), await from(s, A)];
+    const p1 = await pupil(s);
+    await s.release(ROOM, a2, T0 + SECOND);
+    const a3 = await from(s, A, T0 + SECOND); // A still waits (a1): two rounds on from a1's round, as a2 had one
+    const p2 = await pupil(s, T0 + SECOND);
+    assert.deepEqual(await positions(s, [a1, p1, p2, a3], T0 + 2 * SECOND), [1, 2, 3, 4]);
+    await s.release(ROOM, a1, T0 + 3 * SECOND);
+    await s.release(ROOM, a3, T0 + 3 * SECOND);
+    const a4 = await from(s, A, T0 + 4 * SECOND);
+    assert.deepEqual(await positions(s, [p1, p2, a4], T0 + 4 * SECOND), [1, 2, 3], 'a newcomer again: at the back of the round');
+    // Expiry forgets an address the same way: a5 expires (p1, p2 and a4 polled), then A's next ticket is a newcomer.
+    const a5 = await from(s, A, T0 + 4 * SECOND);
+    await positions(s, [p1, p2], T0 + 9 * MINUTE);
+    await s.release(ROOM, a4, T0 + 9 * MINUTE);
+    assert.equal(await s.status(ROOM, a5, T0 + 10 * MINUTE + 4 * SECOND), null);
+    const a6 = await from(s, A, T0 + 10 * MINUTE + 5 * SECOND);
+    const p3 = await pupil(s, T0 + 10 * MINUTE + 6 * SECOND);
+    assert.deepEqual(await positions(s, [p1, p2, a6, p3], T0 + 10 * MINUTE + 7 * SECOND), [1, 2, 3, 4]);
+  });
+
+  it('joining again with the same key keeps the ticket and its place, from any address, and takes no round', async () => {
+    const s = await store({ defaults: settings({ capacity: 0 }) });
+    const key = newKey();
+    const a1 = (await s.join(ROOM, key, T0, A)).ticket.id;
+    const a2 = await from(s, A);
+    const p1 = await pupil(s);
+    for (const client of [A, B, undefined]) {
+      const again = await s.join(ROOM, key, T0 + SECOND, client);
+      assert.deepEqual([again.created, again.ticket.id, again.ticket.position], [false, a1, 1]);
+    }
+    const a3 = await from(s, A, T0 + 2 * SECOND);
+    const b1 = await from(s, B, T0 + 2 * SECOND);
+    // Rounds: a1 p1 b1 | a2 | a3; had a rejoin counted, a3 would sit a round further back, still last.
+    assert.deepEqual(await positions(s, [a1, p1, b1, a2, a3], T0 + 3 * SECOND), [1, 2, 3, 4, 5]);
+    const b2 = await from(s, B, T0 + 4 * SECOND);
+    assert.equal((await s.status(ROOM, b2, T0 + 4 * SECOND))?.ticket.position, 5, "B's second ticket: round 1, behind a2, ahead of a3");
+  });
+
+  it('a scheduled opening draws each round apart: one address gets one place per round of the draw', async () => {
+    const s = await store({ defaults: settings({ capacity: 0 }) });
+    await s.configureRoom(ROOM, { opensAt: new Date(T0 + MINUTE).toISOString() }, T0);
+    const a = [await from(s, A, T0 + SECOND), await from(s, A, T0 + SECOND), await from(s, A, T0 + SECOND)];
+    const p = [await pupil(s, T0 + 2 * SECOND), await pupil(s, T0 + 3 * SECOND), await pupil(s, T0 + 4 * SECOND)];
+    const drawn = await positions(s, [...a, ...p], T0 + MINUTE);
+    assert.deepEqual([drawn[1], drawn[2]], [5, 6], "A's second and third tickets come after the first round");
+    assert.deepEqual([drawn[0], ...drawn.slice(3)].sort(), [1, 2, 3, 4]);
+  });
 }
 
 type It = (name: string, body: () => Promise<void>) => void;

@@ -1,7 +1,7 @@
 /**
  * The DOM side of activity tracking: the events that mean "the pupil is here". Listeners are passive
  * and captured at the window, so no page script can swallow them and scrolling never waits for us;
- * throttling happens in the idle controller (src/core/activity-throttle.ts), which also reads the clock.
+ * throttling happens in the idle controller (src/core/session/activity-throttle.ts), which also reads the clock.
  */
 
 const EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'focus'] as const;

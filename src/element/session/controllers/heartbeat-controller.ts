@@ -1,14 +1,14 @@
 /**
- * Tells the server the pupil is still here, and keeps the admission fresh (src/core/heartbeat-plan.ts
+ * Tells the server the pupil is still here, and keeps the admission fresh (src/core/session/heartbeat-plan.ts
  * decides when). The plan lives in localStorage, shared by the tabs and pages of the ENT: otherwise each
  * page load would start its own minute and a pupil clicking through pages would beat at every click; one
  * tab's renewal renews the cookie for all (same origin, same cookie).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Random } from '../../../core/clock.js';
-import { planNextHeartbeat, renewalTime, shouldSendHeartbeat, type HeartbeatPlan } from '../../../core/heartbeat-plan.js';
-import type { Admission } from '../../../core/protocol.js';
-import type { HeartbeatAnswer } from '../../../core/session-client.js';
+import type { Random } from '../../../core/wait/clock.js';
+import { planNextHeartbeat, renewalTime, shouldSendHeartbeat, type HeartbeatPlan } from '../../../core/session/heartbeat-plan.js';
+import type { Admission } from '../../../core/protocol/protocol.js';
+import type { HeartbeatAnswer } from '../../../core/session/session-client.js';
 
 export interface HeartbeatRun {
   /** localStorage key of the shared plan. */

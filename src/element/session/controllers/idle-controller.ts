@@ -1,18 +1,18 @@
 /**
- * Runs the idle machine (src/core/idle.ts) for <antichambre-session>: feeds it this tab's activity
+ * Runs the idle machine (src/core/session/idle.ts) for <antichambre-session>: feeds it this tab's activity
  * (throttled) and the other tabs' timestamps, wakes it at its deadlines, and tells the host when the
  * phase changes or the seat must go. Timers only say when to look again; the machine reads the clock.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { flushActivity, initialActivityThrottle, throttleActivity } from '../../../core/activity-throttle.js';
-import { activity, createIdleState, evaluate, extend, IdlePhase, release, type IdleRelease, type IdleState, type ReleaseReason } from '../../../core/idle.js';
-import { openTabChannel, type TabChannel, type TabMessage } from '../../../core/tabs.js';
+import { flushActivity, initialActivityThrottle, throttleActivity } from '../../../core/session/activity-throttle.js';
+import { activity, createIdleState, evaluate, extend, IdlePhase, release, type IdleRelease, type IdleState, type ReleaseReason } from '../../../core/session/idle.js';
+import { openTabChannel, type TabChannel, type TabMessage } from '../../../core/session/tabs.js';
 import { listenForActivity } from './activity-listener.js';
 
 export interface IdleRun {
   readonly timeoutMs: number;
   readonly warningMs: number;
-  /** BroadcastChannel shared by the tabs of this endpoint + room (see src/core/tabs.ts). */
+  /** BroadcastChannel shared by the tabs of this endpoint + room (see src/core/session/tabs.ts). */
   readonly channelName: string;
   /** Focus events on these targets, and Tab pressed there, are not the pupil's activity (the dialog moving focus to its button, Tab within it). */
   readonly ignoreFocus: (target: EventTarget | null) => boolean;

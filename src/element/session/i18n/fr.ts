@@ -1,5 +1,5 @@
 /** Texts of <antichambre-session>, French (the default). English implements the same shape. */
-import type { ReleaseReason } from '../../../core/idle.js';
+import type { ReleaseReason } from '../../../core/session/idle.js';
 
 const unit = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
 /** "45 secondes", "1 minute 5 secondes": words in full, read aloud as well as shown (a 10-year-old reads « s » as nothing). */

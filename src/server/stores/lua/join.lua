@@ -1,10 +1,11 @@
--- join(key, new id, draw): the live ticket of this key, or a new one at the back of the line.
--- Before a scheduled opening the newcomer's score is drawn at random inside (seq, seq + 1): behind
--- everyone already in line, ahead of everyone who joins after opening, and in random order among the
--- pre-queue. Drawing at join instead of shuffling at opening gives the same uniform order (i.i.d.
+-- join(key, new id, draw, client): the live ticket of this key (its place kept, whatever the client),
+-- or a new one at the back of its round (fair_round; client '' for none).
+-- Before a scheduled opening the newcomer's seq is drawn at random inside (seq, seq + 1): behind
+-- everyone already in its round, ahead of everyone who joins it after opening, and in random order
+-- among the pre-queue of its round. Drawing at join instead of shuffling at opening gives the same uniform order (i.i.d.
 -- keys sort into a uniform permutation) and costs nothing at 8:00, when Redis is busiest; the draw
 -- stays secret until then (ticket_reply hides it). Ties sort by id, itself random.
-local key, new_id, draw = ARGV[13], ARGV[14], tonumber(ARGV[15])
+local key, new_id, draw, client = ARGV[13], ARGV[14], tonumber(ARGV[15]), ARGV[16] or ''
 local room, room_created = load_room(true)
 if not room then return false end -- missing, and this join may not create it (store.ts)
 expire()
@@ -15,12 +16,15 @@ if id and redis.call('HEXISTS', K_TICKETS, id) == 1 then
   touch(id, admitted_at)
 else
   id = new_id
+  restart_line(room)
+  local round = fair_round(room, client)
+  if client ~= '' then redis.call('HSET', K_TICKET_CLIENT, id, client) end
   local score
   if before_opening(room) then
-    score = string.format('%.17g', room.seq + 0.25 + draw / 2)
+    score = line_score(round, room.seq + 0.25 + draw / 2)
   else
     room.seq = redis.call('HINCRBY', K_ROOM, 'seq', 1)
-    score = room.seq
+    score = line_score(round, room.seq)
   end
   redis.call('HSET', K_TICKETS, id, key .. '|' .. now .. '|')
   redis.call('HSET', K_KEYS, key, id)

@@ -3,17 +3,19 @@
 -- slot and Redis Cluster can shard by room. A script runs alone on its node, which is what makes
 -- each store operation atomic across server instances.
 --
--- KEYS: 1 room settings and counters (hash), 2 line (zset id -> join seq), 3 waiting by last seen
+-- KEYS: 1 room settings and counters (hash), 2 line (zset id -> line score, see line_score), 3 waiting by last seen
 -- (zset id -> ms), 4 sessions by last seen (zset id -> ms), 5 tickets (hash id -> "key|createdAt|
 -- admittedAt"), 6 join keys (hash key -> id), 7 admissions (zset id -> ms), 8 audit log (list),
 -- 9 admissions not claimed yet (zset id -> admitted at, ms; these are in 4 too), 10 admissions that
--- ended unclaimed (zset id -> ended at, ms; kept for the session TTL).
+-- ended unclaimed (zset id -> ended at, ms; kept for the session TTL), 11 clients with a waiting ticket
+-- (hash client -> "lastRound waiting", see fair_round), 12 the client of each waiting ticket (hash id -> client).
 -- ARGV: 1 now, 2 waiting TTL, 3 session TTL, 4 stats window, 5 rate window (ms), 6-9 settings of a
 -- new room, declared or default (capacity, admitPerMinute, open 1/0, opensAt ms or ''), 10 room flags (below), 11 admit grace (ms),
 -- 12 max session (ms); the rest (from ARGV[13]) per script.
 local K_ROOM, K_LINE, K_WSEEN, K_SSEEN = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local K_TICKETS, K_KEYS, K_ADMITS, K_AUDIT = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local K_UNCLAIMED, K_ENDED_UNCLAIMED = KEYS[9], KEYS[10]
+local K_CLIENTS, K_TICKET_CLIENT = KEYS[11], KEYS[12]
 local now = tonumber(ARGV[1])
 local WAITING_TTL, SESSION_TTL = tonumber(ARGV[2]), tonumber(ARGV[3])
 local STATS_WINDOW, RATE_WINDOW = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -28,6 +30,61 @@ do
 end
 local ADMIT_GRACE = tonumber(ARGV[11])
 local MAX_SESSION = tonumber(ARGV[12])
+
+-- Fair admission (src/server/stores/fair-round.ts, which the memory store and the flood model call): the
+-- line is ordered by (round, seq), one score: round * 2^32 + seq, exact while it stays below 2^53 (4 billion
+-- joins, 2 million rounds: restart_line starts both again when nobody waits past half of that). ZADD
+-- and ZRANK stay O(log n). room.round is the round of the last admission (it only grows while anyone waits).
+local ROUND = 4294967296
+
+local function line_score(round, seq)
+  return string.format('%.17g', round * ROUND + seq)
+end
+
+local function round_of(score)
+  return math.floor(score / ROUND)
+end
+
+-- A new ticket's round, counted as its client's waiting ticket: the head round, or one past the client's
+-- last waiting ticket (fairRound). A join without a client ('') is its own client: the head round.
+local function fair_round(room, client)
+  if client == '' then return room.round end
+  local round, waiting = room.round, 0
+  local turns = redis.call('HGET', K_CLIENTS, client)
+  if turns then
+    local last, count = string.match(turns, '^(%d+) (%d+)$')
+    if last then round, waiting = math.max(room.round, tonumber(last) + 1), tonumber(count) end
+  end
+  redis.call('HSET', K_CLIENTS, client, string.format('%d %d', round, waiting + 1))
+  return round
+end
+
+-- Nobody waits (the line, pre-queue included, and the clients are empty) and round or seq has used half
+-- its exact range (2^20 rounds, 2^31 joins): both start again at 0. A score stays exact (below 2^53) as
+-- long as the line empties once every 2 billion joins and million rounds: a declared room could
+-- otherwise pass them over years. Only then, not at every empty line, so the audit log's scores keep
+-- growing in all but that case. Positions are ranks, so no pupil sees it (FairLine.restart).
+local function restart_line(room)
+  if room.round < 1048576 and room.seq < 2147483648 then return end
+  if redis.call('ZCARD', K_LINE) > 0 or redis.call('EXISTS', K_CLIENTS) == 1 then return end
+  room.round, room.seq = 0, 0
+  redis.call('HSET', K_ROOM, 'round', 0, 'seq', 0)
+end
+
+-- A ticket leaves the line (admitted, released, expired): its client's entry goes with its last waiting
+-- ticket, so the state is bounded by the line (and expires with the room's keys, keep_alive).
+local function leave_round(id)
+  local client = redis.call('HGET', K_TICKET_CLIENT, id)
+  if not client then return end
+  redis.call('HDEL', K_TICKET_CLIENT, id)
+  local turns = redis.call('HGET', K_CLIENTS, client)
+  local last, count = string.match(turns or '', '^(%d+) (%d+)$')
+  if not last or tonumber(count) <= 1 then
+    redis.call('HDEL', K_CLIENTS, client)
+  else
+    redis.call('HSET', K_CLIENTS, client, last .. ' ' .. (tonumber(count) - 1))
+  end
+end
 
 local function before_opening(room)
   return room.opensAt ~= nil and now < room.opensAt
@@ -46,8 +103,12 @@ end
 local function consistent()
   local tickets, sessions = redis.call('HLEN', K_TICKETS), redis.call('ZCARD', K_SSEEN)
   local waiting = redis.call('ZCARD', K_WSEEN)
+  -- A client's entry exists while one of its tickets waits, and so does that ticket's owner entry: both
+  -- hashes exist or neither. One lost alone is rebuilt from the other (repair), never left to count an
+  -- address as waiting for ever (its keys' expiry is pushed back by every call).
   return tickets == redis.call('HLEN', K_KEYS) and waiting == redis.call('ZCARD', K_LINE)
     and tickets == waiting + sessions and redis.call('ZCARD', K_UNCLAIMED) <= sessions
+    and redis.call('EXISTS', K_CLIENTS) == redis.call('EXISTS', K_TICKET_CLIENT)
 end
 
 local function repair(room)
@@ -86,9 +147,36 @@ local function repair(room)
   table.sort(missing, function(a, b) return a[2] < b[2] or (a[2] == b[2] and a[1] < b[1]) end)
   for _, ticket in ipairs(missing) do
     room.seq = room.seq + 1
-    redis.call('ZADD', K_LINE, room.seq, ticket[1])
+    redis.call('ZADD', K_LINE, line_score(room.round, room.seq), ticket[1])
   end
   redis.call('HSET', K_ROOM, 'seq', room.seq)
+  -- Clients rebuilt from the waiting tickets that still name theirs. If those names are what was lost, the
+  -- clients' entries go too (else an address would count as waiting for ever: keep_alive pushes their
+  -- expiry back), and the head round moves to the line's last round so that no newcomer, of any
+  -- address, lands ahead of a ticket already waiting: no place is lost; the rounds start afresh behind.
+  if redis.call('EXISTS', K_TICKET_CLIENT) == 0 then
+    redis.call('DEL', K_CLIENTS)
+    local last = redis.call('ZRANGE', K_LINE, -1, -1, 'WITHSCORES')[2]
+    if last then
+      room.round = math.max(room.round, round_of(tonumber(last)))
+      redis.call('HSET', K_ROOM, 'round', room.round)
+    end
+  else
+    local owners = redis.call('HGETALL', K_TICKET_CLIENT)
+    local turns = {}
+    redis.call('DEL', K_CLIENTS)
+    for i = 1, #owners, 2 do
+      local score = redis.call('ZSCORE', K_LINE, owners[i])
+      if score then
+        local client, round = owners[i + 1], round_of(tonumber(score))
+        local t = turns[client] or { round, 0 }
+        turns[client] = { math.max(t[1], round), t[2] + 1 }
+      else
+        redis.call('HDEL', K_TICKET_CLIENT, owners[i])
+      end
+    end
+    for client, t in pairs(turns) do redis.call('HSET', K_CLIENTS, client, string.format('%d %d', t[1], t[2])) end
+  end
   local unclaimed = redis.call('ZRANGE', K_UNCLAIMED, 0, -1)
   for _, id in ipairs(unclaimed) do
     if not redis.call('ZSCORE', K_SSEEN, id) then redis.call('ZREM', K_UNCLAIMED, id) end
@@ -101,18 +189,28 @@ end
 -- latest `now` it saw and never goes back, so a ticket cannot expire and then come back to life
 -- because the next request came from a slower clock.
 local function load_room(create)
-  local f = redis.call('HMGET', K_ROOM, 'capacity', 'admitPerMinute', 'open', 'opensAt', 'createdAt', 'seq', 'clock', 'pinned')
+  local f = redis.call('HMGET', K_ROOM, 'capacity', 'admitPerMinute', 'open', 'opensAt', 'createdAt', 'seq', 'clock', 'pinned', 'round')
   if not f[1] then
     local orphans = redis.call('EXISTS', K_TICKETS, K_LINE, K_WSEEN, K_SSEEN) > 0
     if not orphans and not (create and MAY_CREATE) then return nil, false end
-    local last = redis.call('ZRANGE', K_LINE, -1, -1, 'WITHSCORES')
+    -- Counters recovered from the line: seq past every score's, the round of its head. The last score
+    -- belongs to the highest round, not to the highest seq (an address's later tickets sit rounds back),
+    -- so seq is the largest over the whole line: O(n), on this rare path only.
+    local first = tonumber(redis.call('ZRANGE', K_LINE, 0, 0, 'WITHSCORES')[2] or 0)
+    local seq = 0
+    local scores = redis.call('ZRANGE', K_LINE, 0, -1, 'WITHSCORES')
+    for i = 2, #scores, 2 do
+      local score = tonumber(scores[i])
+      seq = math.max(seq, score - round_of(score) * ROUND)
+    end
     local room = {
       capacity = tonumber(ARGV[6]), admitPerMinute = tonumber(ARGV[7]), open = tonumber(ARGV[8]),
-      opensAt = tonumber(ARGV[9]), createdAt = now, seq = math.floor(tonumber(last[2]) or 0), pinned = DECLARED,
+      opensAt = tonumber(ARGV[9]), createdAt = now, seq = math.floor(seq), pinned = DECLARED,
+      round = round_of(first),
     }
     redis.call('HSET', K_ROOM, 'capacity', room.capacity, 'admitPerMinute', room.admitPerMinute,
       'open', room.open, 'opensAt', ARGV[9], 'createdAt', now, 'seq', room.seq, 'clock', now,
-      'pinned', DECLARED and 1 or 0)
+      'pinned', DECLARED and 1 or 0, 'round', room.round)
     if orphans and not consistent() then repair(room) end
     return room, not orphans
   end
@@ -123,7 +221,7 @@ local function load_room(create)
     capacity = tonumber(f[1]) or tonumber(ARGV[6]), admitPerMinute = tonumber(f[2]) or tonumber(ARGV[7]),
     open = tonumber(f[3]) or tonumber(ARGV[8]), opensAt = tonumber(f[4]), createdAt = tonumber(f[5]) or now,
     -- A room made before rooms could expire has no 'pinned' field: kept, as it always was.
-    seq = tonumber(f[6]) or 0, pinned = f[8] ~= '0',
+    seq = tonumber(f[6]) or 0, pinned = f[8] ~= '0', round = tonumber(f[9]) or 0,
   }
   if not consistent() then repair(room) end
   return room, false
@@ -143,6 +241,7 @@ local function remove_ticket(id)
   local key = parse_ticket(data)
   if redis.call('HGET', K_KEYS, key) == id then redis.call('HDEL', K_KEYS, key) end
   redis.call('HDEL', K_TICKETS, id)
+  leave_round(id)
   redis.call('ZREM', K_LINE, id)
   redis.call('ZREM', K_WSEEN, id)
   redis.call('ZREM', K_SSEEN, id)
@@ -179,7 +278,7 @@ local function seen_score(at, admitted_at)
 end
 
 -- Admits the front of the line within capacity and the sliding-window rate. Mirrors
--- admissionsAllowed() in src/server/rooms.ts, which the memory store calls.
+-- admissionsAllowed() in src/server/room-policy/pacing.ts, which the memory store calls.
 local function admit(room)
   redis.call('ZREMRANGEBYSCORE', K_ADMITS, '-inf', now - math.max(STATS_WINDOW, RATE_WINDOW))
   if room.open ~= 1 or before_opening(room) then return end
@@ -190,6 +289,7 @@ local function admit(room)
   local front = redis.call('ZRANGE', K_LINE, 0, allowed - 1, 'WITHSCORES')
   for i = 1, #front, 2 do
     local id = front[i]
+    leave_round(id)
     local key, created = parse_ticket(redis.call('HGET', K_TICKETS, id))
     redis.call('HSET', K_TICKETS, id, key .. '|' .. created .. '|' .. now)
     redis.call('ZREM', K_LINE, id)
@@ -200,7 +300,15 @@ local function admit(room)
     active = active + 1
     if AUDIT then redis.call('RPUSH', K_AUDIT, front[i + 1] .. ' ' .. id .. ' ' .. active .. ' ' .. now) end
   end
-  if #front > 0 then redis.call('HINCRBY', K_ROOM, 'admitted', #front / 2) end
+  if #front > 0 then
+    redis.call('HINCRBY', K_ROOM, 'admitted', #front / 2)
+    -- Admissions follow the line's order: the last one's round is the head round (fair_round).
+    local round = round_of(tonumber(front[#front]))
+    if round > room.round then
+      room.round = round
+      redis.call('HSET', K_ROOM, 'round', round)
+    end
+  end
 end
 
 local function touch(id, admitted)
@@ -232,7 +340,7 @@ local function ticket_fields(room, id, created)
   local position = 0
   if not admitted_at then
     local score = tonumber(redis.call('ZSCORE', K_LINE, id))
-    if before_opening(room) and score > room.seq then
+    if before_opening(room) and score - round_of(score) * ROUND > room.seq then
       position = redis.call('ZCARD', K_LINE)
     else
       position = redis.call('ZRANK', K_LINE, id) + 1
