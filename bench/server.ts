@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import type { Request } from 'autocannon';
 import { Redis } from 'ioredis';
 import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
+import { startRedisCluster, type RedisClusterProcesses } from '../test/support/redis-cluster.js';
 import { load } from './load.js';
 import { BENCH_ROOM, joinRequest, seedPupils, statusRequests } from './seed.js';
 
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     priority: { type: 'string', default: '0' },
     json: { type: 'boolean', default: false },
     connections: { type: 'string', default: '64' },
+    // Skips the Redis Cluster cases (six redis-server processes; ~2 s to start).
+    'no-cluster': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -53,10 +56,12 @@ interface Target {
   child: ChildProcess;
 }
 
-async function startTarget(kind: 'baseline' | 'memory' | 'redis', redisUrl?: string): Promise<Target> {
+type TargetKind = 'baseline' | 'memory' | 'redis' | 'cluster';
+
+async function startTarget(kind: TargetKind, redis?: RedisUnderTest): Promise<Target> {
   const child = fork(new URL('./target.ts', import.meta.url), [kind], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env, BENCH_REDIS_URL: redisUrl ?? '' },
+    env: { ...process.env, ...env, BENCH_REDIS_URL: redis?.url ?? '', BENCH_REDIS_CLUSTER: redis?.seeds?.join(',') ?? '' },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   if (priority !== 0 && child.pid !== undefined) setPriority(child.pid, priority);
@@ -82,17 +87,29 @@ async function stopTargets(targets: readonly Target[]): Promise<void> {
   );
 }
 
-/** Redis's own CPU time so far (µs), from INFO. */
-async function redisCpuMicros(redis: RedisServer | undefined): Promise<number> {
+/** The Redis a case runs on: one server (`url`) or a Cluster (`seeds`); `nodes` are read for CPU time. */
+interface RedisUnderTest {
+  url?: string;
+  seeds?: readonly string[];
+  nodes: readonly string[];
+}
+
+/** Redis's own CPU time so far (µs), from INFO, summed over its nodes (a Cluster's replicas included). */
+async function redisCpuMicros(redis: RedisUnderTest | undefined): Promise<number> {
   if (!redis) return 0;
-  const client = new Redis(redis.url);
-  try {
-    const info = await client.info('cpu');
-    const read = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-    return (read('used_cpu_user') + read('used_cpu_sys')) * 1e6;
-  } finally {
-    client.disconnect();
-  }
+  const micros = await Promise.all(
+    redis.nodes.map(async (url) => {
+      const client = new Redis(url);
+      try {
+        const info = await client.info('cpu');
+        const read = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+        return (read('used_cpu_user') + read('used_cpu_sys')) * 1e6;
+      } finally {
+        client.disconnect();
+      }
+    }),
+  );
+  return micros.reduce((sum, m) => sum + m, 0);
 }
 
 /** Gives the Redis server the benchmark's priority (its pid from INFO server). */
@@ -108,9 +125,9 @@ async function prioritiseRedis(server: RedisServer): Promise<void> {
 
 interface CaseSpec {
   name: string;
-  kinds: readonly ('baseline' | 'memory' | 'redis')[];
+  kinds: readonly TargetKind[];
   work: 'fixed' | 'status' | 'join';
-  redis?: RedisServer;
+  redis?: RedisUnderTest;
 }
 
 interface Prepared {
@@ -147,7 +164,7 @@ const perRequest = (micros: number, s: Sample): number => micros / Math.max(1, s
 
 /** Starts the case's servers and, for a status case, seeds waiting pupils through the first. */
 async function prepare(spec: CaseSpec): Promise<Prepared> {
-  const targets = await Promise.all(spec.kinds.map((kind) => startTarget(kind, spec.redis?.url)));
+  const targets = await Promise.all(spec.kinds.map((kind) => startTarget(kind, spec.redis)));
   const room = `${BENCH_ROOM}-${spec.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 64);
   let request = (): Request => ({ method: 'GET', path: '/' });
   if (spec.work === 'status') request = statusRequests(room, await seedPupils(targets[0]!.origin, room, SEEDED));
@@ -205,13 +222,30 @@ if (priority !== 0) setPriority(priority); // this process: autocannon
 try {
   redis = await startRedisServer();
   if (priority !== 0) await prioritiseRedis(redis);
+  const single: RedisUnderTest = { url: redis.url, nodes: [redis.url] };
   specs.push(
-    { name: 'status, Redis, 1 instance', kinds: ['redis'], work: 'status', redis },
-    { name: 'status, Redis, 2 instances', kinds: ['redis', 'redis'], work: 'status', redis },
-    { name: 'join, Redis, 1 instance', kinds: ['redis'], work: 'join', redis },
+    { name: 'status, Redis, 1 instance', kinds: ['redis'], work: 'status', redis: single },
+    { name: 'status, Redis, 2 instances', kinds: ['redis', 'redis'], work: 'status', redis: single },
+    { name: 'join, Redis, 1 instance', kinds: ['redis'], work: 'join', redis: single },
   );
 } catch (error) {
   log(`  Redis cases skipped: ${error instanceof Error ? error.message : String(error)}`);
+}
+// A local Redis Cluster, 3 primaries + 3 replicas (test/support/redis-cluster.ts), with its defaults: joins
+// wait for one replica (--redis-wait-replicas 1), so the cluster's join is not comparable with the single
+// Redis's. Redis CPU is summed over the six nodes (replication included).
+let cluster: RedisClusterProcesses | undefined;
+if (!values['no-cluster']) {
+  try {
+    cluster = await startRedisCluster();
+    const onCluster: RedisUnderTest = { seeds: cluster.seeds, nodes: cluster.nodes.map((node) => `redis://${node.address}`) };
+    specs.push(
+      { name: 'status, Redis Cluster 3+3, 2 instances', kinds: ['cluster', 'cluster'], work: 'status', redis: onCluster },
+      { name: 'join, Redis Cluster 3+3, 1 instance', kinds: ['cluster'], work: 'join', redis: onCluster },
+    );
+  } catch (error) {
+    log(`  Redis Cluster cases skipped: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 const prepared: Prepared[] = [];
@@ -242,6 +276,7 @@ try {
 } finally {
   await stopTargets(prepared.flatMap((p) => p.targets));
   await redis?.stop();
+  await cluster?.stop();
 }
 
 const summary = (list: readonly Sample[]) => ({

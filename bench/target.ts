@@ -1,11 +1,12 @@
 /**
  * One server under load, in its own process so it gets a core of its own instead of sharing an event
- * loop with the load generator. `tsx bench/target.ts baseline|memory|redis`; prints nothing, answers
+ * loop with the load generator. `tsx bench/target.ts baseline|memory|redis|cluster`; prints nothing, answers
  * its parent over IPC: `{origin}` once listening, `{cpuMicros}` on "stop", then exits.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startServer } from '../src/server/http/serve.js';
+import { parseHostPorts } from '../src/server/stores/redis-connection.js';
 
 /** About the size of a waiting pupil's status answer. */
 const BASELINE_BODY = JSON.stringify({
@@ -33,12 +34,16 @@ async function start(kind: string): Promise<{ origin: string; close: () => Promi
   }
   const redisUrl = kind === 'redis' ? process.env.BENCH_REDIS_URL : undefined;
   if (kind === 'redis' && !redisUrl) throw new Error('BENCH_REDIS_URL is not set');
+  const seeds = kind === 'cluster' ? process.env.BENCH_REDIS_CLUSTER : undefined;
+  if (kind === 'cluster' && !seeds) throw new Error('BENCH_REDIS_CLUSTER is not set');
+  const redis = seeds ? { kind: 'cluster' as const, nodes: parseHostPorts(seeds, 'BENCH_REDIS_CLUSTER') } : undefined;
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     secret: process.env.BENCH_SECRET,
     adminToken: process.env.BENCH_ADMIN_TOKEN,
     redisUrl,
+    redis, // with a Cluster, the default replica wait (1) as in production
     capacity: 0, // everyone waits: the status a waiting pupil polls is the hot path of a surge
     joinLimitPerMinute: 0, // one client (the benchmark) makes every join
     // The flood rule (flood-rule.ts) asks for proof of work past 100 joins per address or 20× the admission
