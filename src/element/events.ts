@@ -3,8 +3,11 @@ import type { AntichambreErrorCode } from '../core/protocol/errors.js';
 import type { ReleaseReason } from '../core/session/idle.js';
 
 export interface AntichambreEventDetails {
-  /** The pupil holds a place (fresh join, or a stored ticket the server confirmed after a reload). */
-  'antichambre-joined': { id: string; position: number | null; resumed: boolean };
+  /**
+   * The pupil holds a place (fresh join, or a stored ticket the server confirmed after a reload). `lane`: the
+   * priority line a pass put the ticket in (e.g. "personnels"); undefined in the default line.
+   */
+  'antichambre-joined': { id: string; position: number | null; resumed: boolean; lane?: string };
   'antichambre-position': { position: number; ahead: number; etaSeconds: number | null };
   /**
    * Each new admission token (a page back from the gate gets renewed ones). Cancelable: preventDefault()
@@ -23,6 +26,6 @@ export interface AntichambreEventDetails {
 export type AntichambreEventName = keyof AntichambreEventDetails;
 
 /** Returns false when a listener called preventDefault() on a cancelable event. */
-export function emit<K extends AntichambreEventName>(target: EventTarget, name: K, detail: AntichambreEventDetails[K], cancelable = false): boolean {
+export function emit<K extends AntichambreEventName>(target: EventTarget, name: K, detail: AntichambreEventDetails[K], cancelable?: boolean): boolean {
   return target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
 }

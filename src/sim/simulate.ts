@@ -6,9 +6,11 @@
  * replays the same morning to the request. The output is plain arrays, ready to plot or serialise.
  */
 import { createSeededRandom } from '../core/wait/seeded-random.js';
-import { admissionRate, estimateWait, graceSafePollMaxMs, waitingPollAfterMs } from '../server/room-policy/pacing.js';
+import { graceSafePollMaxMs, roomWaitEstimate, waitingPollAfterMs } from '../server/room-policy/pacing.js';
+import { gracePosition } from '../server/queue/ticket-view.js';
 import { MemoryStore } from '../server/stores/memory.js';
 import { DEFAULT_STORE_OPTIONS } from '../server/stores/store-options-from-settings.js';
+import type { LaneSettings } from '../server/stores/lane-schedule.js';
 import type { RoomSnapshot, TicketResult } from '../server/stores/store.js';
 import type { Answer, ClientModel } from './client-model.js';
 import { EventQueue } from './event-queue.js';
@@ -52,6 +54,22 @@ export interface SimPupils {
   left: boolean[];
 }
 
+/**
+ * A crowd of several kinds (the lanes morning, lanes-morning.ts): who arrives when and in which lane, the
+ * room's lanes, and the wall clock of t = 0 (lane windows are local times of day). Absent: scenario.pupils
+ * pupils on the scenario's curve, one line, t = 0 at the epoch, as every run before lanes.
+ */
+export interface SimCrowd {
+  /** Arrival times in ms from the start, one per person; `scenario.pupils` must be their number. */
+  arrivalsMs: readonly number[];
+  /** Each person's lane, as their pass names it; undefined: no pass, the default lane. */
+  lanes: readonly (string | undefined)[];
+  /** The room's lanes (RoomSettings.lanes); [] to run the same crowd in one line. */
+  roomLanes: readonly LaneSettings[];
+  /** Epoch ms of t = 0 (a school day at scenario.startClock, Paris time). */
+  clockOriginMs: number;
+}
+
 export interface SimResult {
   policy: string;
   scenario: Scenario;
@@ -59,18 +77,21 @@ export interface SimResult {
   pupils: SimPupils;
 }
 
-export async function simulate<S>(scenario: Scenario, model: ClientModel<S>): Promise<SimResult> {
+export async function simulate<S>(scenario: Scenario, model: ClientModel<S>, crowd?: SimCrowd): Promise<SimResult> {
   const random = createSeededRandom(scenario.seed);
   let ids = 0;
+  // The store and the pacing see wall-clock times (a lane's window opens at 8:30 Paris time); the series t.
+  const origin = crowd?.clockOriginMs ?? 0;
+  const lanes = crowd && crowd.roomLanes.length > 0 ? { lanes: [...crowd.roomLanes] } : {};
   const store = new MemoryStore({
-    defaults: { capacity: scenario.capacity, admitPerMinute: scenario.admitPerMinute, open: true },
+    defaults: { capacity: scenario.capacity, admitPerMinute: scenario.admitPerMinute, open: true, ...lanes },
     waitingTtlMs: model.waitingTtlMs,
     sessionTtlMs: SESSION_TTL_MS,
     newId: () => `t${ids++}`,
     random: createSeededRandom(scenario.seed ^ 0x5eed),
   });
   const n = scenario.pupils;
-  const arrivals = arrivalTimesMs(scenario, random);
+  const arrivals = crowd ? crowd.arrivalsMs : arrivalTimesMs(scenario, random);
   const states: S[] = new Array(n);
   const tickets: (string | null)[] = new Array(n).fill(null);
   const joins = new Array<number>(n).fill(0);
@@ -156,12 +177,12 @@ export async function simulate<S>(scenario: Scenario, model: ClientModel<S>): Pr
       let result: TicketResult | null;
       if (id === null) {
         // Each pupil from an address of its own: the fair line (fair-round.ts) is then plain join order.
-        result = await store.join(ROOM, `p${i}-${joins[i]}`, t, `pupil-${i}`);
+        result = await store.join(ROOM, `p${i}-${joins[i]}`, origin + t, `pupil-${i}`, crowd?.lanes[i]);
         tickets[i] = result.ticket.id;
         lastJoinMs[i] = t;
         out.firstJoinMs[i] ??= t;
       } else {
-        result = await store.status(ROOM, id, t);
+        result = await store.status(ROOM, id, origin + t);
       }
       if (result === null) {
         rejoin(i, t); // the 410: this place is gone
@@ -170,17 +191,17 @@ export async function simulate<S>(scenario: Scenario, model: ClientModel<S>): Pr
       observe(s, result.room);
       const { ticket, room } = result;
       if (ticket.state === 'admitted') {
-        admittedMs[i] = ticket.admittedAt!;
-        out.noticeMs[i] = t - ticket.admittedAt!;
+        admittedMs[i] = ticket.admittedAt! - origin;
+        out.noticeMs[i] = t - admittedMs[i];
         out.noticedAtMs[i] = t;
         const sessionS = scenario.sessionMinS + random() * (scenario.sessionMaxS - scenario.sessionMinS);
         queue.push(t + sessionS * 1000, i * 4 + RELEASE);
         continue;
       }
       const position = ticket.position ?? room.waiting;
-      const estimate = estimateWait(position, admissionRate(room, t));
+      const estimate = roomWaitEstimate(position, room, origin + t);
       const pollAfterMs = waitingPollAfterMs(position, room.waiting, estimate, scenario.statusBudgetPerSecond,
-        graceSafePollMaxMs(position, room.settings.admitPerMinute, DEFAULT_STORE_OPTIONS.admitGraceMs));
+        graceSafePollMaxMs(gracePosition(ticket.lane, position, room, origin + t), room.settings.admitPerMinute, DEFAULT_STORE_OPTIONS.admitGraceMs));
       answer = { kind: 'ok', pollAfterMs, etaSeconds: estimate?.etaSeconds ?? null, position };
     }
     const next = model.next(states[i], answer, t, random);
@@ -198,7 +219,7 @@ export async function simulate<S>(scenario: Scenario, model: ClientModel<S>): Pr
     series.requests[s]++;
     out.requests[i]++;
     if (isDown(scenario, t)) series.failed[s]++; // lost: the seat frees when the session times out
-    else await store.release(ROOM, id, t);
+    else await store.release(ROOM, id, origin + t);
   }
 }
 

@@ -117,7 +117,7 @@ export function badAdmissions(otherRoomToken: string, room: string): string[] {
  * throwaway prefix: Debian's nginx has absolute temp paths compiled in (/var/lib/nginx). Ready once
  * `readyUrl` answers; stop() also removes the prefix.
  */
-export async function startNginxSite(nginxPath: string, site: string, readyUrl: string): Promise<RunningProxy> {
+export async function startNginxSite(nginxPath: string, site: string, readyUrl: string, workerConnections = 256): Promise<RunningProxy> {
   const prefix = await mkdtemp(join(tmpdir(), 'antichambre-nginx-'));
   await mkdir(join(prefix, 'tmp'));
   await writeFile(join(prefix, 'site.conf'), site);
@@ -125,7 +125,7 @@ export async function startNginxSite(nginxPath: string, site: string, readyUrl: 
   await writeFile(
     join(prefix, 'nginx.conf'),
     `daemon off;\nmaster_process off;\nworker_processes 1;\npid ${join(prefix, 'nginx.pid')};\nerror_log stderr warn;\n` +
-      `events { worker_connections 256; }\nhttp {\n  access_log off;\n${temp}\n  include ${join(prefix, 'site.conf')};\n}\n`,
+      `events { worker_connections ${workerConnections}; }\nhttp {\n  access_log off;\n${temp}\n  include ${join(prefix, 'site.conf')};\n}\n`,
   );
   const nginx = await startProxy(nginxPath, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr'], readyUrl);
   return {

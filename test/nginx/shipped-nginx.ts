@@ -11,7 +11,7 @@ export interface ShippedNginx extends RunningProxy {
   base: string;
 }
 
-export async function startShippedNginx(nginxPath: string, { entPort, queue }: Backends): Promise<ShippedNginx> {
+export async function startShippedNginx(nginxPath: string, { entPort, queue }: Pick<Backends, 'entPort' | 'queue'>, workerConnections?: number): Promise<ShippedNginx> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const shipped = await readFile(new URL('../../docs/nginx.conf', import.meta.url), 'utf8');
@@ -20,7 +20,7 @@ export async function startShippedNginx(nginxPath: string, { entPort, queue }: B
     .replace('server 127.0.0.1:8080;', `server 127.0.0.1:${queue.port};`)
     .replace('listen 80;', `listen 127.0.0.1:${port};`);
   assert.notEqual(site, shipped);
-  const nginx = await startNginxSite(nginxPath, site, `${base}/attente/`);
+  const nginx = await startNginxSite(nginxPath, site, `${base}/attente/`, workerConnections);
   return {
     base,
     log: nginx.log,

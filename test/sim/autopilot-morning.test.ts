@@ -19,13 +19,17 @@ const knee = ((1 - (120 * Math.exp(1.645 * 0.4)) / DEFAULT_MORNING.targetMs) * D
 
 test('the law settles its sessions near the knee of an ENT it does not know', () => {
   const settled = mean(active.slice(1_500, 2_400));
-  assert.ok(settled > 0.65 * knee && settled < knee, `settled ${Math.round(settled)} sessions, knee ${Math.round(knee)}`);
+  // 77 % of the knee with an 85 % hold band and an unused rate bursting logins into each new seat.
+  assert.ok(settled > 0.8 * knee && settled < knee, `settled ${Math.round(settled)} sessions, knee ${Math.round(knee)}`);
 });
 
-test('it cuts the seats within seconds of the node lost at 8:05, and pages are back under target within 3 min', () => {
-  const before = capacity[DEFAULT_MORNING.dropAtS - 1];
-  const cutAt = capacity.findIndex((seats, s) => s >= DEFAULT_MORNING.dropAtS && seats <= 0.6 * before);
-  assert.ok(cutAt - DEFAULT_MORNING.dropAtS <= 5, `cut ${cutAt - DEFAULT_MORNING.dropAtS} s after the drop`);
+test('it stops admitting within seconds of the node lost at 8:05, and pages are back under target within 3 min', () => {
+  const drop = DEFAULT_MORNING.dropAtS;
+  // Seats below the sessions held stop the admissions; the seats follow the sessions down as they leave.
+  assert.ok(capacity[drop + 5] < capacity[drop - 1], `seats ${capacity[drop - 1]} → ${capacity[drop + 5]}`);
+  const admittedAfter = morning.trace.admitted.slice(drop + 5, drop + 60).reduce((sum, n) => sum + n, 0);
+  assert.equal(admittedAfter, 0, `${admittedAfter} pupils admitted in the minute after the drop`);
+  assert.ok(capacity[drop + 60] <= 0.85 * capacity[drop - 1], `seats a minute after the drop ${capacity[drop + 60]}`);
   const underAt = p95Ms.findIndex((ms, s) => s > DEFAULT_MORNING.dropAtS && ms <= DEFAULT_MORNING.targetMs);
   assert.ok(underAt - DEFAULT_MORNING.dropAtS <= 180, `under target ${underAt - DEFAULT_MORNING.dropAtS} s after the drop`);
 });

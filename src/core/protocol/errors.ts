@@ -30,17 +30,12 @@ export const messages = {
 
 const DEV = (import.meta as { env?: { DEV?: boolean } }).env?.DEV;
 
-/** The developer message of a code in development builds, the bare code otherwise. */
-export const describeError = (code: AntichambreErrorCode): string => (DEV ? messages[code] : code);
-
 export type AntichambreErrorCode = keyof typeof messages;
 
 export class AntichambreError extends Error {
   override name = 'AntichambreError';
-  constructor(
-    readonly code: AntichambreErrorCode,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(describeError(code));
+  /** The message is the code's developer message in development builds, the bare code otherwise. */
+  constructor(readonly code: AntichambreErrorCode) {
+    super(DEV ? messages[code] : code);
   }
 }

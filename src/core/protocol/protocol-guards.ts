@@ -27,6 +27,8 @@ export const isText = (value: unknown, pattern?: RegExp, max = Infinity): value 
 const isNumber = (value: unknown, min: number, max = Infinity): value is number => typeof value === 'number' && value >= min && value <= max;
 const isInteger = (value: unknown, min: number) => Number.isInteger(value) && isNumber(value, min);
 const isSeconds = (value: unknown) => value === null || isNumber(value, 0);
+/** Absent, or of that `typeof`. */
+export const isOptional = (value: unknown, type: string) => value === undefined || typeof value === type;
 
 export const isAdmission = (value: unknown): value is Admission => isObject(value) && isText(value.token) && isTime(value.expiresAt);
 
@@ -45,7 +47,9 @@ export function isTicketStatus(value: unknown): value is TicketStatus {
     isTime(value.serverTime) &&
     (value.ticket === undefined || isText(value.ticket, undefined, 2048)) &&
     (value.admission === undefined || isAdmission(value.admission)) &&
-    (value.admitGraceSeconds === undefined || isNumber(value.admitGraceSeconds, 0))
+    (value.admitGraceSeconds === undefined || isNumber(value.admitGraceSeconds, 0)) &&
+    isOptional(value.lane, 'string') &&
+    isOptional(value.passRefused, 'string')
   );
 }
 

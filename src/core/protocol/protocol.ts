@@ -39,8 +39,12 @@ export const PowChallengeSchema = v.object({
 });
 export type PowChallenge = v.InferOutput<typeof PowChallengeSchema>;
 
-/** `pow`: only when a join was answered 428 "pow-required"; the same key, with the solved challenge. */
-export const JoinRequestSchema = v.object({ key: JoinKeySchema, pow: v.optional(PowSolutionSchema) });
+/**
+ * `pow`: only when a join was answered 428 "pow-required"; the same key, with the solved challenge.
+ * `pass`: a priority pass the ENT signed (docs/integration.md, "Passes"). Any string: one that is too long
+ * or wrong is refused in the answer's `passRefused`, never with an error status.
+ */
+export const JoinRequestSchema = v.object({ key: JoinKeySchema, pow: v.optional(PowSolutionSchema), pass: v.optional(v.string()) });
 export type JoinRequest = v.InferOutput<typeof JoinRequestSchema>;
 
 /** Body accepted by release when sent with navigator.sendBeacon (text/plain, no preflight). */
@@ -59,6 +63,10 @@ export const AdmissionSchema = v.object({
   expiresAt: v.pipe(v.string(), v.isoTimestamp()),
 });
 export type Admission = v.InferOutput<typeof AdmissionSchema>;
+
+/** Why a join's pass did not put the pupil in its lane (the join then goes to the default lane). */
+export const PassRefusalSchema = v.picklist(['pass-invalid', 'pass-expired', 'pass-wrong-room', 'pass-unknown-lane', 'pass-subject-busy', 'pass-keys-missing']);
+export type PassRefusal = v.InferOutput<typeof PassRefusalSchema>;
 
 export const TicketStatusSchema = v.object({
   id: TicketIdSchema,
@@ -81,6 +89,13 @@ export const TicketStatusSchema = v.object({
   admission: v.optional(AdmissionSchema),
   /** While waiting: how long an admission waits to be claimed (the room's admitGrace), told to the pupil in advance. */
   admitGraceSeconds: v.optional(v.pipe(v.number(), v.minValue(0))),
+  /** The ticket's lane when it is not the default one (a pass put it there). */
+  lane: v.optional(v.string()),
+  /**
+   * Only in a join's answer: the pass sent was refused (one of PassRefusalSchema's codes), and the join went
+   * to the default lane. Any string here: a code a newer server adds must not make a widget refuse the answer.
+   */
+  passRefused: v.optional(v.string()),
 });
 export type TicketStatus = v.InferOutput<typeof TicketStatusSchema>;
 
@@ -95,6 +110,64 @@ export const RoomStatusSchema = v.object({
 });
 export type RoomStatus = v.InferOutput<typeof RoomStatusSchema>;
 
+/** A public JWK (no private member): EC P-256 for ES256, OKP Ed25519 for EdDSA, RSA for RS256. */
+export const PassPublicKeySchema = v.pipe(
+  v.looseObject({ kty: v.picklist(['EC', 'OKP', 'RSA']), kid: v.optional(v.pipe(v.string(), v.maxLength(256))) }),
+  v.check((jwk) => !['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((member) => member in jwk), 'a pass key must be a public key: remove its private member "d"'),
+);
+
+/** Where a room's pass-verifying keys come from: listed here, or the ENT's JWKS URL (fetched, cached), or both. */
+export const PassKeysSchema = v.pipe(
+  v.strictObject({
+    publicKeys: v.optional(v.pipe(v.array(PassPublicKeySchema), v.maxLength(8, 'at most 8 public keys'))),
+    // https: whoever sits between this server and a plain-http JWKS serves their own keys and mints staff
+    // passes. Plain http only on loopback (a JWKS proxy on the same host, tests).
+    jwksUrl: v.optional(
+      v.pipe(
+        v.string(),
+        v.maxLength(2048),
+        v.url(),
+        v.regex(/^(https:\/\/|http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?\/)/, 'jwksUrl must be an https URL (plain http only on loopback)'),
+      ),
+    ),
+  }),
+  v.check((keys) => (keys.publicKeys?.length ?? 0) > 0 || keys.jwksUrl !== undefined, 'passKeys needs publicKeys or a jwksUrl'),
+);
+export type PassKeys = v.InferOutput<typeof PassKeysSchema>;
+
+const TimeOfDaySchema = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time of day "HH:MM", like "08:30"'));
+
+/** A lane of a room (docs/protocol.md, "Lanes"): a share of the admissions, optionally within a daily window. */
+export const LaneSchema = v.strictObject({
+  name: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,31}$/), v.notValue('default')),
+  share: v.pipe(v.number(), v.gtValue(0), v.ltValue(1)),
+  window: v.optional(
+    v.strictObject({
+      from: TimeOfDaySchema,
+      to: v.optional(TimeOfDaySchema),
+      timeZone: v.optional(v.pipe(v.string(), v.maxLength(64), v.check(isTimeZone))),
+      shareOutside: v.optional(v.pipe(v.number(), v.minValue(0), v.ltValue(1))),
+    }),
+  ),
+});
+
+/** Up to 8 lanes, names unique, the default lane left at least 5 % of the admissions. */
+export const LanesSchema = v.pipe(
+  v.array(LaneSchema),
+  v.maxLength(8),
+  v.check((lanes) => new Set(lanes.map((lane) => lane.name)).size === lanes.length),
+  v.check((lanes) => lanes.reduce((sum, lane) => sum + Math.max(lane.share, lane.window?.shareOutside ?? 0), 0) <= 0.95 + 1e-9),
+);
+
+function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Body of PUT /admin/rooms/{room}. Every field optional: absent fields keep their value. */
 export const RoomConfigSchema = v.strictObject({
   capacity: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000))),
@@ -102,6 +175,10 @@ export const RoomConfigSchema = v.strictObject({
   open: v.optional(v.boolean()),
   /** Scheduled opening (ISO 8601 with a time zone), or null to remove it. Early arrivals are shuffled at opening. */
   opensAt: v.optional(v.nullable(v.pipe(v.string(), v.isoTimestamp('opensAt must be an ISO 8601 time like 2026-09-01T08:00:00+02:00')))),
+  /** Keys that verify the room's passes (src/server/passes/), or null to remove them. Kept apart from the queue store. */
+  passKeys: v.optional(v.nullable(PassKeysSchema)),
+  /** Priority lanes (docs/protocol.md, "Lanes"); [] removes them. */
+  lanes: v.optional(LanesSchema),
 });
 export type RoomConfig = v.InferOutput<typeof RoomConfigSchema>;
 

@@ -42,6 +42,8 @@ export interface QueueClientOptions {
   fetch?: typeof fetch;
   /** Measures a Retry-After date. */
   clock?: Clock;
+  /** The ENT's priority pass, sent with every join (widget-config.ts). */
+  pass?: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export function createQueueClient({
   room,
   fetch: fetchFn = (input, init) => fetch(input, init),
   clock = systemClock,
+  pass,
 }: QueueClientOptions): QueueClient {
   const tickets = ticketsUrl(endpoint, room);
 
@@ -82,7 +85,7 @@ export function createQueueClient({
   }
 
   return {
-    join: (key, signal, pow) => request(tickets, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key, pow }) }, signal),
+    join: (key, signal, pow) => request(tickets, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key, pow, pass }) }, signal),
     status: (id, ticket, signal) => request(`${tickets}/${encodeURIComponent(id)}`, { headers: { Authorization: `Bearer ${ticket}` } }, signal),
   };
 }

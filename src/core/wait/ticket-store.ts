@@ -4,7 +4,7 @@
  */
 import { createStore, get, update, type UseStore } from 'idb-keyval';
 import type { Admission } from '../protocol/protocol.js';
-import { isAdmission, isObject, isText, JOIN_KEY } from '../protocol/protocol-guards.js';
+import { isAdmission, isObject, isOptional as optional, isText, JOIN_KEY } from '../protocol/protocol-guards.js';
 import { endpointBase } from '../protocol/queue-endpoint.js';
 
 export interface StoredTicket {
@@ -31,7 +31,6 @@ export interface StoredTicket {
 function isStoredTicket(value: unknown): value is StoredTicket {
   if (!isObject(value)) return false;
   const { key, id, ticket, joinPosition, admission, followedAt, updatedAt } = value;
-  const optional = (field: unknown, type: string) => field === undefined || typeof field === type;
   return isText(key, JOIN_KEY) && optional(id, 'string') && optional(ticket, 'string') && optional(joinPosition, 'number') &&
     (admission === undefined || isAdmission(admission)) && optional(followedAt, 'number') && typeof updatedAt === 'number';
 }
@@ -59,11 +58,11 @@ export function memoryBackend(map = new Map<string, unknown>()): KeyValueBackend
 /** Where tickets go when IndexedDB fails; `warned` makes the console message appear once per page. */
 export interface MemoryFallback {
   backend: KeyValueBackend;
-  warned: boolean;
+  warned?: boolean;
 }
 
 // Shared by every store of the page, so two elements for one room still agree without IndexedDB.
-const pageFallback: MemoryFallback = { backend: memoryBackend(), warned: false };
+const pageFallback: MemoryFallback = { backend: memoryBackend() };
 
 export interface TicketStore {
   read(): Promise<StoredTicket | undefined>;

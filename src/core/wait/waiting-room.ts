@@ -62,6 +62,8 @@ export interface WaitingRoomOptions {
   endpoint: string;
   room: string;
   whenUnreachable?: WhenUnreachable;
+  /** A priority pass the joins carry (widget-config.ts). */
+  pass?: string;
   /** Failed tries without any HTTP answer before the API counts as unreachable. */
   unreachableAfter?: number;
   onChange?: (snapshot: WaitingRoomSnapshot) => void;
@@ -90,7 +92,7 @@ export class WaitingRoom {
 
   constructor(private readonly options: WaitingRoomOptions) {
     this.clock = options.clock ?? systemClock;
-    this.client = options.client ?? createQueueClient({ endpoint: options.endpoint, room: options.room, clock: this.clock });
+    this.client = options.client ?? createQueueClient({ ...options, clock: this.clock });
     this.store = options.store ?? createTicketStore(options.endpoint, options.room, { now: () => this.clock.now() });
     this.online = options.online ?? true;
     this.visible = options.visible ?? true;
@@ -110,7 +112,7 @@ export class WaitingRoom {
     const run = (this.run = new AbortController());
     this.begin(run.signal, resume).catch((error: unknown) => {
       // Only a storage failure can land here; keep the pupil informed rather than fail silently.
-      if (!run.signal.aborted) this.options.warn?.(`antichambre: ${String(error)}`);
+      if (!run.signal.aborted) this.options.warn?.(`antichambre: ${error}`);
     });
   }
 
@@ -258,7 +260,7 @@ export class WaitingRoom {
           const unreachable = !answered && failures >= unreachableAfter;
           if (unreachable && whenUnreachable === 'open') {
             loop.stop();
-            warn(`antichambre: queue API never answered, pupil let in (when-unreachable="open")`);
+            warn(`antichambre: queue API unreachable, pupil let in (when-unreachable="open")`);
             return this.emit(signal, { ...snap, phase: 'unreachable-open', failures, code: 'queue-unreachable' });
           }
           const code = unreachable ? 'queue-unreachable' : refused ? 'request-rejected' : outcome.kind;
@@ -290,7 +292,7 @@ function schedulerOutcome(failure: QueueFailure): SchedulerOutcome {
 function endCode(outcome: QueueOutcome<TicketStatus>, hasTicket: boolean): AntichambreErrorCode | undefined {
   if (outcome.kind === 'ok') {
     const { state } = outcome.value;
-    return state === 'expired' ? 'ticket-expired' : state === 'released' ? 'ticket-released' : undefined;
+    return state === 'expired' || state === 'released' ? `ticket-${state}` : undefined;
   }
   if (outcome.kind === 'expired') return outcome.serverCode === 'admission-unclaimed' ? 'admission-unclaimed' : 'ticket-expired';
   // 401 and the server's own "ticket-not-found" only end a ticket we hold (not a join), and a proxy's 404 never does.

@@ -15,6 +15,8 @@ export interface WidgetConfig {
   returnUrl?: string;
   admissionCookie: string;
   whenUnreachable: WhenUnreachable;
+  /** A priority pass the ENT signed (docs/integration.md, "Passes"), sent with the join; the server judges it. */
+  pass?: string;
 }
 
 export interface WidgetAttributes {
@@ -23,15 +25,20 @@ export interface WidgetAttributes {
   returnUrl?: string | null;
   admissionCookie?: string | null;
   whenUnreachable?: string | null;
+  pass?: string | null;
 }
 
 /**
+ * The pass comes from the `pass` attribute (the ENT's template fills it) or, without one, from the first-party
+ * cookie `antichambre_pass` in `cookies` (document.cookie). Not checked here: a wrong or expired pass costs
+ * only the priority (the server puts the join in the default line and says why), never the pupil's wait.
+ *
  * Throws an AntichambreError naming the first bad attribute. A return-url that is the page itself (the hash
  * aside) is dropped: navigating there on admission reloads the page, which is admitted again and navigates
  * again (issue 13: 98 loads in 5 s), so the element reveals its content instead.
  */
-export function parseWidgetConfig(attributes: WidgetAttributes, baseUrl: string, pageUrl = baseUrl): WidgetConfig {
-  const { endpoint, room, returnUrl, admissionCookie, whenUnreachable } = attributes;
+export function parseWidgetConfig(attributes: WidgetAttributes, baseUrl: string, pageUrl = baseUrl, cookies = ''): WidgetConfig {
+  const { endpoint, room, returnUrl, admissionCookie, whenUnreachable, pass } = attributes;
   if (!endpoint) throw new AntichambreError('missing-endpoint');
   const absoluteEndpoint = queueEndpoint(endpoint, baseUrl);
   if (!absoluteEndpoint) throw new AntichambreError('bad-endpoint');
@@ -49,5 +56,6 @@ export function parseWidgetConfig(attributes: WidgetAttributes, baseUrl: string,
     returnUrl: absoluteReturnUrl?.split('#')[0] === pageUrl.split('#')[0] ? undefined : absoluteReturnUrl,
     admissionCookie: cookie,
     whenUnreachable: unreachable,
+    pass: pass || /(?:^|; )antichambre_pass=([^;]+)/.exec(cookies)?.[1],
   };
 }

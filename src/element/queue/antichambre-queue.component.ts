@@ -31,11 +31,13 @@ type WaitingPanel = typeof import('./panels/waiting-panel.js');
  * @slot - The login form, hidden while the pupil waits and revealed once admitted (when there is no return-url, or it is this page).
  *
  * @attr {string} heading-level - Level of the panel titles, `1`–`6` (default `2`: under the login page's `h1`).
+ * @attr {string} pass - Optional priority pass (a JWT the ENT signs, docs/integration.md "Passes") sent with the join; absent, the first-party cookie `antichambre_pass` is sent if there is one. A refused pass only means the default line (one `console.info`).
  * @attr {string} service-worker - Optional URL of antichambre-sw.js on the ENT's origin, with its configuration (docs/service-worker.md). Read once, when the script loads.
  *
  * @csspart base - The wrapper of everything the widget shows.
  * @csspart panel - The box shown while there is a line (waiting, connection lost, expired, configuration error).
  * @csspart position - The pupil's position number.
+ * @csspart lane - The « File prioritaire : personnels » line, shown only when a pass put the ticket in a priority line.
  * @csspart progress - The progress bar, a native `<progress>` (no inline style: it draws under a strict CSP).
  * @csspart button - The buttons: "continue" and "stay on this page" at admission, "try again now", "take a new place", and "notify me when it is my turn" (offered while waiting where the browser has notifications; permission is asked only on its click).
  *
@@ -44,7 +46,7 @@ type WaitingPanel = typeof import('./panels/waiting-panel.js');
  * @cssproperty --antichambre-background - Panel background.
  * @cssproperty --antichambre-radius - Panel corner radius.
  *
- * @fires antichambre-joined - The pupil holds a place: `{id, position, resumed}`.
+ * @fires antichambre-joined - The pupil holds a place: `{id, position, resumed, lane}` (`lane`: the priority line a pass gave, e.g. `personnels`; undefined in the default line).
  * @fires antichambre-position - Position or estimate changed: `{position, ahead, etaSeconds}`.
  * @fires antichambre-admitted - The pupil may go in: `{token, expiresAt}`, again for each renewed token while the page shows the admission. Cancelable: `preventDefault()` stops the navigation to return-url (which happens on « Continuer » or after a 20-second countdown the pupil can stop, at most once per admission, never to the page itself, only with a valid token).
  * @fires antichambre-error - Configuration error, failed request or ended ticket: `{code, message, retryInMs}`.
@@ -59,6 +61,7 @@ export class AntichambreQueue extends LitElement {
     admissionCookie: { attribute: 'admission-cookie' },
     whenUnreachable: { attribute: 'when-unreachable' },
     headingLevel: { attribute: 'heading-level' },
+    pass: {},
   };
 
   /** Base URL of the queue API, e.g. `https://file.ent.example/api/v1` (required). */
@@ -75,6 +78,8 @@ export class AntichambreQueue extends LitElement {
   declare whenUnreachable?: string;
   /** Level of the panel titles, 1–6 (default 2). */
   declare headingLevel?: string;
+  /** A priority pass the ENT signed for this user (docs/integration.md, "Passes"); without it, the cookie `antichambre_pass` if any. */
+  declare pass?: string;
 
   /** Set by configure(), which runs inside willUpdate: the same update renders it, so it need not be reactive. */
   private configError?: AntichambreError;
@@ -82,15 +87,15 @@ export class AntichambreQueue extends LitElement {
   private readonly queue = new QueueController(this, (code, hasTicket) => this.describe(code, hasTicket));
   private readonly ticker = new TickerController(this);
   /** Whether the pupil has seen the waiting UI: then admission is said aloud rather than silent. */
-  private sawLine = false;
-  private announcement = '';
+  private sawLine?: boolean;
+  private announcement?: string;
   private announced = { at: -Infinity, position: 0 };
   /** The phase (and error code) last said aloud: each is said once. */
   private said?: string;
   private quiet?: ReturnType<typeof setTimeout>;
   /** Whether focus was inside the widget before this update, and whether to move it to a `data-focus` button. */
-  private hadFocus = false;
-  private focusNext = false;
+  private hadFocus?: boolean;
+  private focusNext?: boolean;
   /** The lazy chunk of the rare panels (null while it loads). */
   private panels?: RarePanels | null;
   /** The lazy chunk of the waiting panel (null while it loads). */
@@ -156,7 +161,7 @@ export class AntichambreQueue extends LitElement {
 
   private configure(): void {
     try {
-      const config = parseWidgetConfig(this, document.baseURI, location.href);
+      const config = parseWidgetConfig(this, document.baseURI, location.href, document.cookie);
       this.configError = undefined;
       if (JSON.stringify(config) === JSON.stringify(this.config)) return;
       this.config = config;
@@ -206,21 +211,22 @@ export class AntichambreQueue extends LitElement {
                 ? this.panels && this.panels.turnAnnouncement(this.language(), queue.leaveAt!)
                 : this.sawLine && !this.config?.returnUrl && t.admitted
               : phase === 'waiting'
-                ? position && (this.announced.at < 0 ? t.announceFirst(position) : t.announce(position))
+                ? position && this.waiting?.announcement(this.language(), position, this.announced.at < 0)
                 : '';
-      // Not yet sayable (a quiet join, the panels chunk loading): try again at the next update.
+      // Not yet sayable (a quiet join, a chunk loading): try again at the next update.
       if (typeof text !== 'string') return;
       this.said = key;
       if (text) this.say(text);
     } else if (!(position && position !== this.announced.position && Date.now() - this.announced.at >= ANNOUNCE_EVERY_MS)) return;
-    else this.say(t.announce(position));
+    // The same phase was said, so the waiting chunk that says positions is here.
+    else this.say(this.waiting!.announcement(this.language(), position, false));
     if (position) this.announced = { at: Date.now(), position };
     // A pupil reading another tab sees it in the tab bar; every tab hears it (the leader shares the state).
     if (phase === 'admitted' && document.hidden) document.title = t.admitted;
   }
 
   /** What the pupil is told for an error code (also the `message` of `antichambre-error`). */
-  private describe(code: AntichambreErrorCode, hasTicket = false): string {
+  private describe(code: AntichambreErrorCode, hasTicket?: boolean): string {
     const t = this.messages();
     const attribute = code.replace(/^(bad|missing)-/, '');
     if (attribute !== code) return t.badAttribute(attribute);

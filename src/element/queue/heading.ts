@@ -10,7 +10,8 @@ const levels: TemplateStringsArray[] = [];
 
 /** `level`: the `heading-level` attribute; anything but 1–6 means 2. */
 export function heading(level: unknown, text: string): TemplateResult {
-  const n = Number(level) | 0;
+  // `| 0` converts as Number() would ("3" → 3, junk → 0): the attribute's string needs no Number() call.
+  const n = (level as number) | 0;
   const h = n > 0 && n < 7 ? n : 2;
   // `raw` makes it pass Lit's check that the strings come from a template literal (they do, just above).
   const strings = (levels[h] ??= Object.assign([`<h${h} class="title" tabindex="-1">`, `</h${h}>`], { raw: [] }) as unknown as TemplateStringsArray);

@@ -27,10 +27,14 @@ export interface AutopilotRunnerOptions {
 
 /** Admissions are measured over this much recent time to tell whether the rate binds (law.ts). */
 const RATE_PROBE_MS = 10_000;
+/** The store's sliding minute: the law never sets the rate under what it already counts (law.ts). */
+const MINUTE_MS = 60_000;
 
 export class AutopilotRunner {
   private state: LawState | undefined;
   private readonly admittedAt: Array<[number, number]> = [];
+  /** The last logged action and reason, so a run of identical holds logs once. */
+  private lastSaid = '';
   last: LawDecision | undefined;
   decisions = { up: 0, cut: 0, hold: 0 };
 
@@ -58,7 +62,7 @@ export class AutopilotRunner {
         probe: probeSummary,
         waiting: snapshot.waiting,
         active: snapshot.active,
-        admittingPerMinute: this.admittingPerMinute(now, snapshot.totals?.admitted),
+        ...this.admissions(now, snapshot.totals?.admitted),
       },
       bounds,
       this.options.tuning,
@@ -70,7 +74,11 @@ export class AutopilotRunner {
     if (capacity !== current.capacity || admitPerMinute !== current.admitPerMinute) {
       await store.configureRoom(room, { capacity, admitPerMinute }, now);
     }
-    if (decision.action !== LawAction.HOLD) {
+    // Every move, and a hold when its reason changes: a hold logged each second is 86 400 lines a day
+    // saying the same thing; /metrics counts every tick (antichambre_autopilot_decisions_total).
+    const said = `${decision.action}:${decision.reason}`;
+    if (decision.action !== LawAction.HOLD || said !== this.lastSaid) {
+      this.lastSaid = said;
       log(
         JSON.stringify({
           autopilot: room,
@@ -85,11 +93,14 @@ export class AutopilotRunner {
     return decision;
   }
 
-  private admittingPerMinute(now: number, admitted: number | undefined): number {
-    if (admitted === undefined) return 0;
+  private admissions(now: number, admitted: number | undefined): { admittingPerMinute: number; admittedLastMinute?: number } {
+    if (admitted === undefined) return { admittingPerMinute: 0 };
     this.admittedAt.push([now, admitted]);
-    while (this.admittedAt.length > 1 && this.admittedAt[0][0] < now - RATE_PROBE_MS) this.admittedAt.shift();
-    const [firstAt, first] = this.admittedAt[0];
-    return now > firstAt ? ((admitted - first) * 60_000) / (now - firstAt) : 0;
+    while (this.admittedAt.length > 1 && this.admittedAt[0][0] < now - MINUTE_MS) this.admittedAt.shift();
+    const [firstAt, first] = this.admittedAt.find(([at]) => at >= now - RATE_PROBE_MS)!;
+    return {
+      admittingPerMinute: now > firstAt ? ((admitted - first) * 60_000) / (now - firstAt) : 0,
+      admittedLastMinute: admitted - this.admittedAt[0][1],
+    };
   }
 }

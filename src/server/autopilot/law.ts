@@ -24,6 +24,14 @@ export interface LawState {
   evidenceFrom: number;
   /** When the seats or the rate last moved. */
   changedAt: number;
+  /**
+   * Sessions above the seats were draining at the last tick. The evidence then was the drain's own
+   * overload (the ENT's wait p95 1–2 s on the real slow ENT at 80 sessions for 51 seats): once drained,
+   * the law restarts its evidence rather than cut the new seats again on it (measured: 51 → 25 seats).
+   */
+  draining?: boolean;
+  /** When the last drain ended: admissions measured over it include the drain's idle seconds. */
+  drainedAt?: number;
 }
 
 export interface LawInput {
@@ -39,6 +47,12 @@ export interface LawInput {
    * minute would lag each increase by most of a minute (measured: one step every ~40 s instead of 8 s).
    */
   admittingPerMinute: number;
+  /**
+   * Admissions over the last minute, as the store's sliding minute counts them. A rate under this count
+   * admits nobody until the minute slides by, then lets the backlog in at once; the law never sets the rate
+   * under it (unless the operator's ceiling does). Undefined: not measured, no such floor.
+   */
+  admittedLastMinute?: number;
 }
 
 export const LawAction = { UP: 'up', CUT: 'cut', HOLD: 'hold' } as const;
@@ -55,7 +69,7 @@ export interface LawDecision {
 
 export type LawTuning = Record<
   | 'minPupilSamples' | 'minProbeSamples' | 'errorShareLimit' | 'timeoutShareLimit' | 'hardBreach' | 'holdBand'
-  | 'maxUpStep' | 'upEveryMs' | 'minCutFactor' | 'maxCutFactor' | 'busyShare',
+  | 'maxUpStep' | 'upEveryMs' | 'minCutFactor' | 'maxCutFactor' | 'busyShare' | 'seatsBusyShare' | 'spareRate' | 'drainEvidenceMs' | 'rateWindowMs' | 'farShare',
   number
 >;
 
@@ -73,21 +87,59 @@ export const LAW_TUNING: Readonly<LawTuning> = {
   timeoutShareLimit: 0.1,
   /** A p95 this far over the target is a breach on the minimum evidence; closer needs twice as much. */
   hardBreach: 1.3,
-  /** Ramp only while p95 < 85 % of the target: the last 15 % is the band where the law holds still. */
-  holdBand: 0.85,
-  /** At most +12 % per step, far from the target; less as p95 nears it (the gradient). */
-  maxUpStep: 0.12,
+  /**
+   * Ramp only while p95 < 70 % of the target: the last 30 % is the band where the law holds still, about
+   * twice the noise of the probe's p95 over one step (20–40 pages read ±15 %). With an 85 % band, readings
+   * of 843 ms while the true p95 was 1 000 ms kept ramping the model past its knee (358 s over target).
+   * Over 10 modelled mornings (5 seeds, node lost at 8:05 or 8:20), seconds over target outside the node
+   * loss: 56 at 80 %, 29 at 75 %, 11 at 70 %, 8 at 60 %; last pupil in 49.6, 49.0, 49.5, 50.0 min.
+   */
+  holdBand: 0.7,
+  /**
+   * At most +25 % per step, far from the target (an idle ENT at opening: 60 → 190 admissions a minute in
+   * 6 steps, where +12 % took 11 and missed the issue's 120 s), shrinking as p95 nears the hold band.
+   */
+  maxUpStep: 0.25,
   /** Wait this long after a change before the next increase: new pupils must log in and load pages. */
   upEveryMs: 8_000,
   /**
-   * A latency cut keeps target/p95 of the load, between half and 97 %; errors or timeouts halve it. The cut
-   * is proportional to the overshoot (the gradient): with a fixed 10 % cut, readings 0.4 % over the target
-   * (noise of a 40-page p95) held the model's room at 1 800 seats where its knee is 2 500.
+   * Under half the target the ENT is far from its knee (a single queue's p95 = base/(1 − ρ) only doubles
+   * its idle value at ρ = 0.5; the model's idle p95 is 23 % of a 1-s target), so the next step needs only
+   * its evidence, not 8 s. Over the 10 mornings: reach 80 % of the oracle in 56 s (66–70 s at 30 %), mean
+   * 124 s over target (143 s at 30 %), failed pages ≤ 0.26 % (0.64 %).
+   */
+  farShare: 0.5,
+  /**
+   * A latency cut keeps √(target/p95) of the load, between half and 97 %; errors or timeouts halve it. The
+   * cut grows with the overshoot (the gradient): with a fixed 10 % cut, readings 0.4 % over the target
+   * (noise of a 40-page p95) held the model's room at 1 800 seats where its knee is 2 500. Not target/p95
+   * itself: near the knee a crowd's wait falls much faster than its size (a closed crowd's page time is
+   * N·D/M − think past the knee; an open queue's p95 ∝ 1/(1 − ρ)), so 843 ms against 500 on the real slow ENT
+   * cut 45 sessions to 26 (its knee 48). Model morning: 140 s over target (143 with target/p95), 0.19 % failed.
    */
   minCutFactor: 0.5,
   maxCutFactor: 0.97,
-  /** Seats count as in use above this share: raising an unused limit would be ramping up blind. */
+  /** The rate counts as in use when admissions reach this share of it. */
   busyShare: 0.8,
+  /**
+   * Seats count as in use above this share: raising an unused limit would be ramping up blind. At 80 %
+   * the seats ran a quarter ahead of the sessions, and filling that gap at once overshot the knee.
+   */
+  seatsBusyShare: 0.95,
+  /**
+   * While the seats bind, the rate is kept at most this multiple of the admissions it lets through: an
+   * unused rate is a login burst waiting for the next seats (a login costs 4 pages; 800/min left over from
+   * the opening filled each +3 % of seats in 8 s, +27 % of the model ENT's load, and overshot the knee).
+   */
+  spareRate: 1.5,
+  /** While seats drain after a cut, the law judges the ENT on this much recent evidence. */
+  drainEvidenceMs: 10_000,
+  /**
+   * The window `admittingPerMinute` is measured over (the runner's 10 s). Until it is clear of a drain, the
+   * admissions it reads were held back by the seats, not left unused: on the real slow ENT, 10 s of near-zero
+   * admissions at a drain's end trimmed 237/min to 91 with 200 in the store's minute and 88 seats stood empty.
+   */
+  rateWindowMs: 10_000,
 };
 
 type Tuning = Readonly<LawTuning>;
@@ -127,19 +179,45 @@ export function decide(previous: LawState, input: LawInput, bounds: AutopilotBou
   const probe = judge(input.probe, tuning.minProbeSamples, bounds, tuning);
   const observedP95Ms = Math.max(pupils.p95Ms, probe.p95Ms);
   const hold = (reason: string, next: LawState = state): LawDecision => ({ state: next, action: LawAction.HOLD, reason, observedP95Ms });
+  // Seats are the lever; the rate only paces logins into seats that open. A rate cut under what the store's
+  // minute already holds stopped admissions with seats open and 260 waiting (real slow ENT: 88 seats, 0
+  // active for 10 s), then the minute's slide let 47 logins in within 3 s, a breach that halved the seats.
+  const keepPace = (rate: number): number => Math.max(rate, Math.min(state.admitPerMinute, input.admittedLastMinute ?? 0));
 
   // A cut takes effect only once the seats it removed have emptied: until then admissions are already
   // zero, and the slow pages still come from the sessions above the new limit. Cutting again on them
-  // would throw the room to its floor (measured on the model: 2 650 → 90 seats after a node loss).
-  if (input.active > state.capacity) return hold('draining', { ...state, evidenceFrom: now });
+  // would throw the room to its floor (measured on the model: 2 650 → 90 seats after a node loss). But
+  // a halving overshoots (the node-loss cut went to 883 seats where the halved ENT takes 1 250–1 540): once
+  // recent evidence shows the ENT coping with the sessions it has, the seats stop at those sessions and
+  // admissions resume with the departures, instead of idling the ENT for 2 minutes more of drain.
+  if (input.active > state.capacity) {
+    const recent = { ...state, evidenceFrom: Math.max(state.evidenceFrom, now - tuning.drainEvidenceMs) };
+    const coping = (pupils.present || probe.present) && !(input.probe && !probe.present) && !pupils.breach && !probe.breach;
+    // Sure on the probe when there is one: the pupils' trimmed p95 reads low (their p85), and 60 of their
+    // reports came in 3 s, so they said "coping" at a true 905 ms and the logins pushed it to 1 800 ms.
+    const sure = input.probe ? input.probe.samples >= 2 * tuning.minProbeSamples : (input.pupils?.samples ?? 0) >= 2 * tuning.minPupilSamples;
+    if (!coping || !sure || observedP95Ms >= bounds.targetMs * tuning.holdBand || input.waiting <= 0) return hold('draining', { ...recent, draining: true });
+    // The ENT copes with the sessions, not yet with their logins on top (4 pages each): half the rate.
+    const admitPerMinute = keepPace(Math.floor(state.admitPerMinute / 2));
+    const next = withinBounds({ ...state, capacity: input.active, admitPerMinute, evidenceFrom: now, changedAt: now, draining: false, drainedAt: now }, bounds);
+    return { state: next, action: LawAction.UP, reason: 'drained enough', observedP95Ms };
+  }
+
+  // Drained: what the sources saw was the drain's overload, not the new seats. Judge them on fresh pages
+  // (5 s of probe), as after any change.
+  if (state.draining) return hold('drained', { ...state, draining: false, drainedAt: now, evidenceFrom: now });
 
   const breach = probe.breach ?? pupils.breach;
   if (breach) {
     const factor =
-      breach === 'latency' ? clamp(bounds.targetMs / Math.max(1, observedP95Ms), tuning.minCutFactor, tuning.maxCutFactor) : tuning.minCutFactor;
-    const load = Math.min(state.capacity, Math.max(input.active, 1));
+      breach === 'latency' ? clamp(Math.sqrt(bounds.targetMs / Math.max(1, observedP95Ms)), tuning.minCutFactor, tuning.maxCutFactor) : tuning.minCutFactor;
+    // The load the evidence saw: the sessions when the rate holds them down; the seats when a line waits on
+    // them, as sessions that left are replaced within a poll or two. Halving a dip (50 sessions of 83 seats
+    // between departures and admissions) left the real slow ENT 25 seats against a knee of 48.
+    const seatsHold = input.waiting > 0 && input.admittingPerMinute < state.admitPerMinute * tuning.busyShare;
+    const load = seatsHold ? state.capacity : Math.min(state.capacity, Math.max(input.active, 1));
     const next = withinBounds(
-      { capacity: Math.floor(load * factor), admitPerMinute: Math.floor(state.admitPerMinute * factor), evidenceFrom: now, changedAt: now },
+      { capacity: Math.floor(load * factor), admitPerMinute: keepPace(Math.floor(state.admitPerMinute * factor)), evidenceFrom: now, changedAt: now },
       bounds,
     );
     if (next.capacity === state.capacity && next.admitPerMinute === state.admitPerMinute) return hold(`${breach} at the floor`);
@@ -149,21 +227,31 @@ export function decide(previous: LawState, input: LawInput, bounds: AutopilotBou
   if (!pupils.present && !probe.present) return hold('too few samples');
   if (input.probe && !probe.present) return hold('probe silent');
   if (input.waiting <= 0) return hold('no line');
-  if (now - state.changedAt < tuning.upEveryMs) return hold('settling');
+  // Far from the target (farShare) the next step waits only for its evidence (5 s of probe): at opening,
+  // 8 s per step kept the room under 80 % of the oracle's admissions for 136 s (56 s now).
+  if (now - state.changedAt < tuning.upEveryMs && observedP95Ms >= bounds.targetMs * tuning.farShare) return hold('settling');
   if (observedP95Ms > bounds.targetMs * tuning.holdBand) return hold('near target');
 
-  const seatsBusy = input.active >= state.capacity * tuning.busyShare;
+  const seatsBusy = input.active >= state.capacity * tuning.seatsBusyShare;
   const rateBinds = input.admittingPerMinute >= state.admitPerMinute * tuning.busyShare;
   if (!seatsBusy && !rateBinds) return hold('limits not reached');
-
   // The gradient: the step shrinks as p95 nears the hold band, so the law approaches the knee slowly.
   const headroom = 1 - observedP95Ms / (bounds.targetMs * tuning.holdBand);
-  const step = tuning.maxUpStep * clamp(headroom * 2, 0.25, 1);
+  const step = tuning.maxUpStep * clamp(headroom * 2, 0.1, 1);
   const grow = (value: number): number => Math.max(value + 1, Math.round(value * (1 + step)));
+  const capacity = seatsBusy ? grow(state.capacity) : state.capacity;
+  // Seats bind, the rate does not: keep spareRate × what it lets in, plus the new seats in a minute (early
+  // in the morning nobody leaves yet, and 1.5 × the churn alone threw the rate to its floor). Never on an
+  // unmeasured 0.
+  const usedRate =
+    input.admittingPerMinute > 0 && !rateBinds ? Math.ceil(input.admittingPerMinute * tuning.spareRate + Math.max(0, capacity - input.active)) : Infinity;
+  const justDrained = state.drainedAt !== undefined && now - state.drainedAt < tuning.rateWindowMs;
+  const trimmed = Math.min(state.admitPerMinute, usedRate);
   const next = withinBounds(
     {
-      capacity: seatsBusy ? grow(state.capacity) : state.capacity,
-      admitPerMinute: rateBinds ? grow(state.admitPerMinute) : state.admitPerMinute,
+      ...state,
+      capacity,
+      admitPerMinute: rateBinds ? grow(state.admitPerMinute) : justDrained ? keepPace(trimmed) : trimmed,
       evidenceFrom: now,
       changedAt: now,
     },

@@ -6,7 +6,8 @@
  * Keys carry a hash tag per room and source: in a Cluster, a window's slices live on one node.
  */
 import type { Redis, Cluster } from 'ioredis';
-import { BUCKET_COUNT, SampleWindow, emptyHistogram, summarize, type Histogram, type PageSample, type SignalSummary } from './samples.js';
+import { BUCKET_COUNT, FIRST_PAGE_WEIGHT, PUPIL_REPORT_INTERVAL_MS, SampleWindow, emptyHistogram, summarize, type Histogram, type PageSample, type SignalSummary } from './samples.js';
+import { LuaScript } from '../stores/lua-script.js';
 
 type Client = Redis | Cluster;
 
@@ -61,6 +62,39 @@ export class RedisSamples {
       if (!error && fields && Object.keys(fields).length > 0) window.mergeSlice(starts[i], histogramOf(fields as Record<string, string>));
     });
     return window;
+  }
+}
+
+/**
+ * Once a minute per ticket, and the first page's double weight once per ticket, across every instance:
+ * without it a pupil's heartbeats spread over 3 instances by the load balancer voted 3 times a minute.
+ * KEYS: the ticket's last-report and first-page marks (one hash tag: one Cluster slot).
+ * Returns 0 (too soon), 1, or 2 when this is the first report the room counts from the ticket.
+ */
+const ADMIT_REPORT = new LuaScript(`
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return 2 end
+return 1
+`);
+
+export class RedisReportGate {
+  /**
+   * @param firstPageMemoryMs how long a ticket's first page is remembered: a school day (the longest
+   *   session, maxSession's default of 10 h), after which the ticket has ended anyway.
+   */
+  constructor(
+    private readonly client: Client,
+    private readonly room: string,
+    private readonly firstPageMemoryMs = 10 * 3_600_000,
+  ) {}
+
+  /** The weight this report gets (0: too soon), as PupilSamples.admit but shared by every instance. */
+  async admit(ticket: string, firstPage: boolean | undefined): Promise<number> {
+    const tag = `{autopilot:${this.room}:report:${ticket}}`;
+    const marks = [`antichambre:${tag}:last`, `antichambre:${tag}:first`];
+    const answer = Number(await ADMIT_REPORT.run(this.client, marks, [PUPIL_REPORT_INTERVAL_MS, this.firstPageMemoryMs]));
+    if (answer === 2) return firstPage ? FIRST_PAGE_WEIGHT : 1;
+    return answer;
   }
 }
 

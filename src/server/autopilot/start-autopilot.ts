@@ -13,9 +13,9 @@ import type { AutopilotConfig } from './autopilot-config.js';
 import { AutopilotRunner, type SignalSource } from './autopilot-runner.js';
 import { AutopilotLease } from './autopilot-lease.js';
 import { Probe, type ProbeOptions } from './probe.js';
-import { PupilSamples, PupilReportOutcome, FIRST_PAGE_WEIGHT, PUPIL_TRIM_SHARE } from './samples.js';
-import { RedisSamples, sharedSignal } from './redis-samples.js';
-import type { LawTuning } from './law.js';
+import { PupilSamples, PUPIL_TRIM_SHARE, cappedSample, validLatency } from './samples.js';
+import { RedisReportGate, RedisSamples, sharedSignal } from './redis-samples.js';
+import type { LawDecision, LawTuning } from './law.js';
 
 export interface StartAutopilotOptions {
   store: Store;
@@ -29,6 +29,13 @@ export interface StartAutopilotOptions {
   tickMs?: number;
   probe?: Partial<ProbeOptions>;
   tuning?: Readonly<LawTuning>;
+  /** Each decision of the law, for the admin API's "last decision" (autopilot-store.ts). */
+  onDecision?: (decision: LawDecision) => void;
+  /**
+   * Read before each tick: an operator's "off" freezes the room at once on the instance that steers, not
+   * at the supervisor's next poll (2 s, two decisions that could still move the seats after the PUT).
+   */
+  stillOn?: () => Promise<boolean>;
 }
 
 export interface RunningAutopilot {
@@ -48,22 +55,37 @@ export function startAutopilot(options: StartAutopilotOptions): RunningAutopilot
   const lease = redis ? new AutopilotLease(redis, room, randomUUID()) : undefined;
   const gauges = registry ? autopilotMetrics(registry) : undefined;
 
+  const gate = redis ? new RedisReportGate(redis, room) : undefined;
   const pageTimings = (timingRoom: string, id: string, timing: PageTiming, at: number): void => {
     if (timingRoom !== room) return;
     const sample = { latencyMs: timing.serverMs, error: (timing.status ?? 200) >= 500, firstPage: timing.firstPage };
-    if (pupils.report(id, sample, at) === PupilReportOutcome.COUNTED) shared?.add(sample, at, timing.firstPage ? FIRST_PAGE_WEIGHT : 1);
+    if (!gate || !shared) return void pupils.report(id, sample, at);
+    if (!validLatency(sample.latencyMs)) return;
+    // Shared: the once-a-minute and first-page marks live in Redis, so a pupil's heartbeats spread over
+    // several instances still vote once a minute. A Redis fault loses the report, never the heartbeat.
+    gate.admit(id, timing.firstPage).then(
+      (weight) => void (weight > 0 && shared.add(cappedSample(sample), at, weight)),
+      () => undefined,
+    );
   };
 
-  let running = false;
+  // stop() may land while a tick waits on Redis or the store: the tick checks `stopped` after each await,
+  // and stop() waits for it, so a tick in flight never retakes the lease nor restarts the probe after.
+  let stopped = false;
+  let inFlight: Promise<void> | undefined;
   const tick = async (): Promise<void> => {
-    if (running) return; // a slow store must not stack ticks
-    running = true;
     try {
       await shared?.publish();
+      if (stopped) return;
       const leading = lease ? await lease.acquire() : true;
+      if (stopped) return;
       if (leading) probe?.start();
       else return void probe?.stop();
+      if (options.stillOn && !(await options.stillOn())) return;
+      if (stopped) return;
       const decision = await runner.tick();
+      if (stopped) return;
+      if (decision) options.onDecision?.(decision);
       if (decision && gauges) {
         gauges.seats.set({ room }, decision.state.capacity);
         gauges.rate.set({ room }, decision.state.admitPerMinute);
@@ -72,17 +94,18 @@ export function startAutopilot(options: StartAutopilotOptions): RunningAutopilot
       }
     } catch (error) {
       log(JSON.stringify({ autopilot: room, error: error instanceof Error ? error.message : String(error) }));
-    } finally {
-      running = false;
     }
   };
-  const timer = setInterval(() => void tick(), tickMs);
+  // A slow store must not stack ticks: one at a time.
+  const timer = setInterval(() => void (inFlight ??= tick().finally(() => (inFlight = undefined))), tickMs);
   timer.unref();
   return {
     pageTimings,
     runner,
     async stop() {
+      stopped = true;
       clearInterval(timer);
+      await inFlight;
       probe?.stop();
       await lease?.release().catch(() => undefined);
     },
@@ -91,11 +114,18 @@ export function startAutopilot(options: StartAutopilotOptions): RunningAutopilot
 
 function autopilotMetrics(registry: Registry) {
   const registers = [registry];
+  // One set of series per registry, labelled by room: every room's autopilot (and a restarted one) shares them.
+  const known = metricsOf.get(registry);
+  if (known) return known;
   const gauge = (name: string, help: string) => new Gauge({ name, help, labelNames: ['room'] as const, registers });
-  return {
+  const metrics = {
     seats: gauge('antichambre_autopilot_seats', 'Seats the autopilot set at its last tick.'),
     rate: gauge('antichambre_autopilot_admit_per_minute', 'Admissions per minute the autopilot set at its last tick.'),
     p95: gauge('antichambre_autopilot_observed_p95_ms', 'Worst p95 (pupils, probe) of the evidence of its last tick; 0 without enough.'),
     decisions: new Counter({ name: 'antichambre_autopilot_decisions_total', help: 'Ticks of the law by outcome.', labelNames: ['room', 'action'] as const, registers }),
   };
+  metricsOf.set(registry, metrics);
+  return metrics;
 }
+const metricsOf = new WeakMap<Registry, AutopilotMetrics>();
+type AutopilotMetrics = { seats: Gauge<'room'>; rate: Gauge<'room'>; p95: Gauge<'room'>; decisions: Counter<'room' | 'action'> };

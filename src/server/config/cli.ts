@@ -94,6 +94,11 @@ export async function runCli(
     io.out('  and several instances must share one key: set ANTICHAMBRE_JWT_PRIVATE_KEY (see docs/integration.md).');
   }
   io.out(`  health           ${base}/healthz`);
+  const pilot = options.autopilot;
+  if (pilot) {
+    const source = pilot.probeUrl ? `probe ${pilot.probeUrl}` : "pupils' reports only (no --autopilot-probe-url)";
+    io.out(`  autopilot        room ${pilot.room}: p95 under ${pilot.targetMs} ms, seats ${pilot.minCapacity}-${pilot.maxCapacity}, ${pilot.minAdmitPerMinute}-${pilot.maxAdmitPerMinute}/min, ${source}; one log line per change`);
+  }
   // Joins are JSON (preflighted) and their Origin is checked, but only against a list: with *, any web site
   // its pupils visit can make them join this line. The demo is one origin, so it needs no list.
   if (!addOn?.sameOrigin && options.corsOrigins.includes('*')) {

@@ -1,5 +1,6 @@
 /** The knobs shared by the CLI, `createApp` and `startServer`, with their defaults. */
 import type { RoomConfig } from '../../core/protocol/protocol.js';
+import type { AutopilotConfig } from '../autopilot/autopilot-config.js';
 import { DEFAULT_ADMISSION_COOKIE } from '../../core/protocol/admission-cookie-name.js';
 
 /** `iss` of admission tokens unless `--issuer` says otherwise; verifyAdmission expects it by default too. */
@@ -27,7 +28,7 @@ export interface ServerSettings {
    * Rooms the operator declared (`--rooms FILE`): fields left out take the defaults above. Applied at
    * start, and a declared room found missing (Redis data lost) is recreated from it, never from defaults.
    */
-  declaredRooms?: Readonly<Record<string, RoomConfig>>;
+  declaredRooms?: Readonly<Record<string, RoomConfig & { autopilot?: AutopilotConfig }>>;
   /** Whether a pupil's join may create an unknown room: `join`, or `admin` (only declared and configured rooms); default `join`, `admin` with `declaredRooms`. */
   roomCreation?: 'join' | 'admin';
   /** Joins may not create more rooms than this (anonymous joins must not grow the state without bound). */

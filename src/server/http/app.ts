@@ -30,14 +30,22 @@ import { statusFastPath, type NodeFastPath } from './status-fast-path.js';
 import { storeHttpError } from './store-http-error.js';
 import { StoreUnavailableError } from '../stores/store-errors.js';
 import { Tokens } from '../admission/tokens.js';
+import { memoryPasses } from '../passes/passes-from-settings.js';
+import type { Passes } from '../passes/place-by-pass.js';
+import { autopilotSteering, type AutopilotStore } from '../autopilot/autopilot-store.js';
 
 export const API_PATH = '/api/v1';
 /** No protocol v1 body comes near this; anything bigger is a mistake or an attack. */
 export const MAX_BODY_BYTES = 4096;
+/** A join may carry a pass of up to 4 KiB (passes/verify-pass.ts) beside its key and proof of work (under 1 KiB). */
+export const MAX_JOIN_BODY_BYTES = 8192;
+const JOIN_PATH = new RegExp(`^${API_PATH}/rooms/[^/]+/tickets/?$`);
 
 export interface AppOptions extends Partial<ServerSettings> {
   /** Admitted sessions' page timings from heartbeats (the autopilot's pupils' signal); absent: ignored. */
   pageTimings?: ApiDeps['pageTimings'];
+  /** Rooms' autopilot configs (autopilot-store.ts): the admin API writes them, `GET /rooms/{room}` says whether it steers. */
+  autopilot?: AutopilotStore;
   /** Signs ticket credentials (and HS256 admission tokens). */
   secret: string;
   /** Bearer token of the admin API. */
@@ -68,6 +76,8 @@ export interface AppOptions extends Partial<ServerSettings> {
   metricsToken?: string;
   /** How old the room series of /metrics may get (metrics.ts); tests shorten it. */
   metricsRefreshMs?: number;
+  /** Priority passes' keys and subjects (passes/). Default: in memory, with the declared rooms' keys. */
+  passes?: Passes;
 }
 
 /** The Hono app (every route), and the fast path the HTTP server tries first for status polls. */
@@ -112,14 +122,15 @@ export function createServerApp(options: AppOptions): ServerApp {
     maxAge: 600,
   };
   app.use('*', corsMiddleware(corsOptions));
-  app.use(
-    `${API_PATH}/*`,
-    bodyLimitMiddleware(MAX_BODY_BYTES, () => {
-      throw new HttpError(413, 'payload-too-large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-    }),
-  );
+  const bodyCap = (limit: number) =>
+    bodyLimitMiddleware(limit, () => {
+      throw new HttpError(413, 'payload-too-large', `Request bodies are limited to ${limit} bytes.`);
+    });
+  const [capBody, capJoinBody] = [bodyCap(MAX_BODY_BYTES), bodyCap(MAX_JOIN_BODY_BYTES)];
+  app.use(`${API_PATH}/*`, (c, next) => (JOIN_PATH.test(c.req.path) ? capJoinBody : capBody)(c, next));
   const tokens = new Tokens(options.secret, settings.issuer, admissionKey);
   const defence = options.defence ?? new MemoryDefenceState();
+  const passes = options.passes ?? memoryPasses(settings);
   // What a ticket's answer depends on, the same for the Hono routes and the status fast path.
   const ticketRules = { store, tokens, now, sessionTtlMs, admissionTtlMs, maxSessionMs, admitGraceMs: settings.admitGraceSeconds * 1000 };
   app.route(
@@ -131,10 +142,12 @@ export function createServerApp(options: AppOptions): ServerApp {
       lineClientOf: (c) => lineClientKey(clientIp(c, proxies), shared),
       joinOrigins: settings.corsOrigins,
       pageTimings: options.pageTimings,
+      autopilotSteering: options.autopilot && ((room) => autopilotSteering(options.autopilot!, room, now())),
+      passes,
       joinPow: createJoinPow({ challenges: new PowChallenges({ secret: options.secret }), defence, flood: new FloodRule() }),
     }),
   );
-  const admin = createAdmin({ store, adminToken: options.adminToken, now, onConfigured: (room) => metrics.nameRoom(room) });
+  const admin = createAdmin({ store, adminToken: options.adminToken, now, onConfigured: (room) => metrics.nameRoom(room), passKeys: passes.keys, autopilot: options.autopilot });
   admin.route('/', createDefenceAdmin({ defence, now }));
   app.route(`${API_PATH}/admin`, admin);
   app.route(

@@ -9,6 +9,7 @@ import type { Hono } from 'hono';
 import { API_PATH, createServerApp, type AppOptions } from './app.js';
 import { answerClientErrorsWithJson } from './client-error.js';
 import { applyDeclaredRooms } from '../room-policy/declared-rooms.js';
+import { applyDeclaredPassKeys, redisPasses } from '../passes/passes-from-settings.js';
 import { withDefaults, type ServerSettings } from '../config/settings.js';
 import { listenForMetrics, type MetricsListener } from '../metrics/metrics-listener.js';
 import { RedisDefenceState } from '../defence/defence-state.js';
@@ -17,7 +18,9 @@ import { memoryStoreFromSettings, redisJoinLimiter, redisStoreFromSettings } fro
 import type { RedisTarget } from '../stores/redis-connection.js';
 import { randomToken } from '../admission/tokens.js';
 import type { AutopilotConfig } from '../autopilot/autopilot-config.js';
-import { startAutopilot, type RunningAutopilot, type StartAutopilotOptions } from '../autopilot/start-autopilot.js';
+import type { StartAutopilotOptions } from '../autopilot/start-autopilot.js';
+import { MemoryAutopilotStore, RedisAutopilotStore, type AutopilotStore } from '../autopilot/autopilot-store.js';
+import { superviseAutopilots, type AutopilotSupervisorOptions } from '../autopilot/autopilot-supervisor.js';
 
 export interface StartOptions extends Partial<ServerSettings> {
   /** 0 picks a free port. Default 8080. */
@@ -45,6 +48,8 @@ export interface StartOptions extends Partial<ServerSettings> {
   joinLimiter?: AppOptions['joinLimiter'];
   /** Rooms' proof-of-work state; in Redis with `redisUrl`, else in memory, when absent. */
   defence?: AppOptions['defence'];
+  /** Priority passes' keys and subjects; in Redis with `redisUrl`, else in memory, when absent. */
+  passes?: AppOptions['passes'];
   /** Process metrics on /metrics (the CLI turns them on). */
   processMetrics?: boolean;
   /**
@@ -67,8 +72,12 @@ export interface StartOptions extends Partial<ServerSettings> {
    * not pass through it.
    */
   intercept?: NodeFastPath;
-  /** Steers one room's seats and rate from its ENT's page times (docs/autopilot.md). */
+  /** Steers one room's seats and rate from its ENT's page times (docs/autopilot.md); written to the config store at start. */
   autopilot?: AutopilotConfig & { room: string };
+  /** Rooms' autopilot configs; in Redis with `redisUrl`, else in memory, when absent. */
+  autopilotStore?: AutopilotStore;
+  /** How often the configs are read (default 2 s), and the law's timing: tests compress time with them. */
+  autopilotTiming?: Pick<AutopilotSupervisorOptions, 'pollMs' | 'tickMs' | 'probe' | 'tuning'>;
 }
 
 export interface RunningServer {
@@ -100,25 +109,45 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const store = rest.store ?? ownStore ?? memoryStoreFromSettings(rest);
   await ownStore?.whenConnected();
   await applyDeclaredRooms(store, withDefaults(rest), (rest.now ?? Date.now)());
-  let autopilot: RunningAutopilot | undefined;
+  // With Redis, pass keys and subjects live there too (passes/), and the declared keys are written at start.
+  const passes = rest.passes ?? (ownStore && redisPasses(ownStore.client, ownStore.prefix, withDefaults(rest)));
+  if (passes) {
+    await applyDeclaredPassKeys(passes.keys, withDefaults(rest)).catch((error: unknown) => {
+      console.error(`antichambre: the declared rooms' pass keys could not be written now (${error instanceof Error ? error.message : String(error)}).`);
+    });
+  }
+  // Rooms' autopilot configs live apart from the queue (autopilot-store.ts); the file, then the flags, at start.
+  const autopilotStore = options.autopilotStore ?? (ownStore ? new RedisAutopilotStore(ownStore.client, ownStore.prefix) : new MemoryAutopilotStore());
+  const declaredAutopilots: Array<[string, AutopilotConfig]> = Object.entries(withDefaults(rest).declaredRooms ?? {}).flatMap(([room, declared]) =>
+    declared.autopilot ? [[room, declared.autopilot] as [string, AutopilotConfig]] : [],
+  );
+  if (autopilotConfig) {
+    const { room, ...config } = autopilotConfig;
+    declaredAutopilots.push([room, config]);
+  }
+  for (const [room, config] of declaredAutopilots) {
+    await autopilotStore.set(room, config).catch((error: unknown) => {
+      console.error(`antichambre: room ${room}'s autopilot could not be written now (${error instanceof Error ? error.message : String(error)}).`);
+    });
+  }
+  let autopilots: ReturnType<typeof superviseAutopilots> | undefined;
   const { app, fastPath, metrics } = createServerApp({
     ...rest,
-    pageTimings: autopilotConfig ? (...report) => autopilot?.pageTimings(...report) : undefined,
+    pageTimings: (...report) => autopilots?.pageTimings(...report),
+    autopilot: autopilotStore,
     store,
     joinLimiter,
     // With Redis, rooms' proof-of-work state is shared there too (defence-state.ts).
     defence: rest.defence ?? (ownStore && new RedisDefenceState(ownStore.client, ownStore.prefix)),
+    passes,
     secret: options.secret ?? randomToken(),
     adminToken,
     isDraining: () => draining,
   });
   extend?.(app);
-  if (autopilotConfig) {
-    const { room, ...config } = autopilotConfig;
-    // The store's connection is an ioredis Redis or Cluster (redis-connection.ts); the store types it narrowly.
-    const redisClient = ownStore?.client as StartAutopilotOptions['redis'];
-    autopilot = startAutopilot({ store, room, config, redis: redisClient, registry: metrics.registry, now: rest.now });
-  }
+  // The store's connection is an ioredis Redis or Cluster (redis-connection.ts); the store types it narrowly.
+  const redisClient = ownStore?.client as StartAutopilotOptions['redis'];
+  autopilots = superviseAutopilots({ store, configs: autopilotStore, redis: redisClient, registry: metrics.registry, now: rest.now, ...options.autopilotTiming });
 
   const server = await new Promise<Server>((resolve, reject) => {
     // Status polls skip Hono (status-fast-path.ts).
@@ -150,7 +179,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       new Promise<void>((resolve, reject) => {
         draining = true;
         void metricsListener?.close();
-        void autopilot?.stop(); // hands the lease over at once
+        void autopilots?.stop(); // hands the leases over at once
         // A request that hangs must not hold the shutdown forever (the orchestrator would SIGKILL anyway).
         const deadline = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
         deadline.unref();

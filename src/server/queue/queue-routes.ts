@@ -12,6 +12,8 @@ import type { Store } from '../stores/store.js';
 import { answerStatus, verifyCredential } from './status-answer.js';
 import { roomStatus, ticketStatus, type ViewContext } from './ticket-view.js';
 import type { Tokens } from '../admission/tokens.js';
+import { bindPassTicket, placeByPass, type Passes } from '../passes/place-by-pass.js';
+import type { AutopilotSteering } from '../autopilot/autopilot-store.js';
 
 export interface ApiDeps {
   store: Store;
@@ -38,6 +40,10 @@ export interface ApiDeps {
   joinOrigins: readonly string[];
   /** Where admitted sessions' page timings go (the autopilot); absent: heartbeat bodies are ignored. */
   pageTimings?: (room: string, id: string, timing: PageTiming, now: number) => void;
+  /** Whether the room's autopilot steers and, if not, why; absent: `GET /rooms/{room}` does not say. */
+  autopilotSteering?: (room: string) => Promise<AutopilotSteering>;
+  /** Priority passes (src/server/passes/); absent: a join's `pass` is ignored. */
+  passes?: Passes;
 }
 
 export function createApi(deps: ApiDeps): Hono {
@@ -62,7 +68,7 @@ export function createApi(deps: ApiDeps): Hono {
   api.post('/rooms/:room/tickets', async (c) => {
     const room = roomParam(c);
     checkJoinRequest(c, deps.joinOrigins);
-    const { key, pow } = parseJson(await bodyText(c), JoinRequestSchema);
+    const { key, pow, pass } = parseJson(await bodyText(c), JoinRequestSchema);
     const now = deps.now();
     // A join without a proof in a room that wants one gets its challenge before the limit is counted: the
     // challenge costs the server one HMAC and places nobody, while counting it made each pupil's place cost
@@ -76,9 +82,17 @@ export function createApi(deps: ApiDeps): Hono {
     // A proof is checked after the limit: a refused client gets no verification work done for it.
     if (deps.joinPow && pow !== undefined) await deps.joinPow.check(room, key, deps.clientOf(c), pow, now);
     // The client's key makes the line fair between addresses (stores/fair-round.ts).
-    const result = await store.join(room, key, now, deps.lineClientOf(c));
+    // A pass only chooses the lane: whatever is wrong with it, the pupil joins the default lane (passes/).
+    const placement = pass !== undefined && deps.passes ? await placeByPass(deps.passes, store, room, key, pass, now) : undefined;
+    const result = await store.join(room, key, now, deps.lineClientOf(c), placement?.lane);
+    if (placement && deps.passes) await bindPassTicket(deps.passes, room, placement, key, result.ticket.id, now);
     if (deps.joinPow && result.created) await deps.joinPow.record(room, deps.clientOf(c), result.room.settings.admitPerMinute, now);
-    return c.json(await ticketStatus(result, view(now), true), result.created ? 201 : 200);
+    const answer = await ticketStatus(result, view(now), true);
+    // The store's lane, not the pass's: a re-join gets its ticket back in the lane it was placed in. Waiting
+    // answers carry it already (ticket-view.ts); a join admitted at once says it too.
+    if (result.ticket.lane !== undefined) answer.lane = result.ticket.lane;
+    if (placement?.refused) answer.passRefused = placement.refused;
+    return c.json(answer, result.created ? 201 : 200);
   });
 
   api.get('/rooms/:room/tickets/:id', status);
@@ -116,7 +130,8 @@ export function createApi(deps: ApiDeps): Hono {
     const now = deps.now();
     const snapshot = await store.roomStatus(room, now);
     if (snapshot === null) throw new HttpError(404, 'room-not-found', `No room "${room}" yet: it is created by its first join.`);
-    return c.json(roomStatus(snapshot, now));
+    if (!deps.autopilotSteering) return c.json(roomStatus(snapshot, now));
+    return c.json({ ...roomStatus(snapshot, now), autopilot: await deps.autopilotSteering(room) });
   });
 
   return api;

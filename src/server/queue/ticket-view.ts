@@ -1,7 +1,8 @@
 /** Turns store records into protocol v1 answers (TicketStatus, RoomStatus). */
 import type { RoomStatus, TicketStatus } from '../../core/protocol/protocol.js';
-import { admissionRate, admittedPollAfterMs, estimateWait, graceSafePollMaxMs, waitingPollAfterMs } from '../room-policy/pacing.js';
+import { admittedPollAfterMs, graceSafePollMaxMs, roomWaitEstimate, waitingPollAfterMs, type WaitEstimate } from '../room-policy/pacing.js';
 import { HttpError } from '../http/errors.js';
+import { laneShareAt, msUntilLaneOpens } from '../stores/lane-schedule.js';
 import type { RoomSnapshot, Store, TicketResult } from '../stores/store.js';
 import type { Tokens } from '../admission/tokens.js';
 
@@ -48,7 +49,7 @@ export async function ticketStatus(result: TicketResult, ctx: ViewContext, withC
     return admitted;
   }
   const position = ticket.position ?? room.waiting;
-  const estimate = estimateWait(position, admissionRate(room, ctx.now));
+  const estimate = laneEstimate(ticket.lane, room, ctx.now, roomWaitEstimate(position, room, ctx.now));
   const waiting: TicketStatus = {
     id: ticket.id,
     room: ticket.room,
@@ -63,14 +64,43 @@ export async function ticketStatus(result: TicketResult, ctx: ViewContext, withC
       room.waiting,
       estimate,
       ctx.statusBudgetPerSecond,
-      graceSafePollMaxMs(position, room.settings.admitPerMinute, ctx.admitGraceMs),
+      graceSafePollMaxMs(gracePosition(ticket.lane, position, room, ctx.now), room.settings.admitPerMinute, ctx.admitGraceMs),
     ),
     serverTime,
     // Said to the pupil while waiting (« vous aurez 3 minutes pour entrer »), not learnt by losing the place.
     admitGraceSeconds: Math.round(ctx.admitGraceMs / 1000),
   };
+  // Every answer, not only the join's: the widget says « File prioritaire » from the last status it got.
+  if (ticket.lane !== undefined) waiting.lane = ticket.lane;
   if (withCredential) waiting.ticket = ctx.tokens.ticketCredential(ticket.room, ticket.id, ticket.createdAt);
   return waiting;
+}
+
+/**
+ * The position the grace-safe poll cap reckons with (room-policy/pacing.ts). A lane admitting nobody now
+ * (outside its window: share 0) has everyone else ahead, but the window may open at any moment and admit
+ * its head at once; paced on that position, 5 of 40 parents who came before 8:30 lost their place on the
+ * lanes morning (src/sim/lanes-morning.ts, 2,000 pupils). Its tickets are paced as if first in line until
+ * it opens: a poll every 2 minutes or so, for the few who come early.
+ */
+export function gracePosition(lane: string | undefined, position: number, room: RoomSnapshot, now: number): number {
+  return lane !== undefined && laneShareAt(room.settings.lanes ?? [], lane, now) === 0 ? 1 : position;
+}
+
+/**
+ * A lane outside its window admits nobody until it opens: its pupils wait at least that long, whatever
+ * their place. Without this, a parent alone in an idle room at 08:00 was told « 1re place, moins d'une
+ * minute » for the 30 minutes until the 08:30 window (test/server/queue/lane-status.test.ts).
+ */
+export function laneEstimate(lane: string | undefined, room: RoomSnapshot, now: number, estimate: WaitEstimate | null): WaitEstimate | null {
+  const untilOpen = lane === undefined ? 0 : Math.ceil(msUntilLaneOpens(room.settings.lanes ?? [], lane, now) / 1000);
+  if (untilOpen === 0) return estimate;
+  // After the opening the lane passes at its share: the range keeps the estimate's width above the wait.
+  return {
+    etaSeconds: Math.max(untilOpen, estimate?.etaSeconds ?? 0),
+    etaLowSeconds: Math.max(untilOpen, estimate?.etaLowSeconds ?? 0),
+    etaHighSeconds: untilOpen + Math.max(60, estimate?.etaHighSeconds ?? 0),
+  };
 }
 
 export function roomStatus(room: RoomSnapshot, now: number): RoomStatus {
@@ -84,7 +114,7 @@ export function roomStatus(room: RoomSnapshot, now: number): RoomStatus {
     active: room.active,
     capacity: settings.capacity,
     admitPerMinute: settings.admitPerMinute,
-    etaSeconds: immediate ? 0 : (estimateWait(room.waiting + 1, admissionRate(room, now))?.etaSeconds ?? null),
+    etaSeconds: immediate ? 0 : (roomWaitEstimate(room.waiting + 1, room, now)?.etaSeconds ?? null),
   };
 }
 

@@ -4,12 +4,14 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
-import type { RoomConfig, RoomStatus } from '../../core/protocol/protocol.js';
+import type { RoomStatus } from '../../core/protocol/protocol.js';
 import { HttpError } from '../http/errors.js';
 import { bearer, bodyText, roomParam } from '../http/requests.js';
-import { roomConfigBody } from './room-config-body.js';
+import { roomConfigBody, type AdminRoomConfig } from './room-config-body.js';
+import { boundsAfterManualChange, type AutopilotStore } from '../autopilot/autopilot-store.js';
 import type { RoomSettings, RoomSnapshot, Store } from '../stores/store.js';
 import { roomStatus } from '../queue/ticket-view.js';
+import type { PassKeyStore } from '../passes/pass-key-store.js';
 
 export interface AdminDeps {
   store: Store;
@@ -17,6 +19,10 @@ export interface AdminDeps {
   now: () => number;
   /** A room was configured: /metrics gives it its own series (metrics.ts). */
   onConfigured?: (room: string) => void;
+  /** Where a room's `passKeys` go (passes/); the queue store never sees them. */
+  passKeys?: PassKeyStore;
+  /** Where a room's `autopilot` goes (autopilot/autopilot-store.ts); the queue store never sees it either. */
+  autopilot?: AutopilotStore;
 }
 
 /** What an operator sees of a room: the public status plus settings and counters. */
@@ -52,9 +58,15 @@ export function createAdmin(deps: AdminDeps): Hono {
     await next();
   });
 
-  const configure = async (room: string, patch: RoomConfig) => {
+  const configure = async (room: string, { passKeys, autopilot, ...patch }: AdminRoomConfig) => {
     const at = now();
     const { room: snapshot, created } = await store.configureRoom(room, patch, at);
+    if (passKeys !== undefined) await deps.passKeys?.set(room, passKeys);
+    if (autopilot !== undefined) await deps.autopilot?.set(room, autopilot);
+    else if (deps.autopilot && (patch.capacity !== undefined || patch.admitPerMinute !== undefined)) {
+      const current = await deps.autopilot.get(room);
+      if (current?.on) await deps.autopilot.set(room, boundsAfterManualChange(current, patch));
+    }
     deps.onConfigured?.(room);
     return { body: roomStatus(snapshot, at), status: created ? (201 as const) : (200 as const) };
   };
@@ -88,7 +100,8 @@ export function createAdmin(deps: AdminDeps): Hono {
     if (snapshot === null) {
       throw new HttpError(404, 'room-not-found', `No room "${room}" on this server: list the rooms with GET …/admin/rooms, or create this one with PUT …/admin/rooms/${room}.`);
     }
-    return c.json(adminRoomStats(snapshot, at));
+    const [autopilot, last] = deps.autopilot ? await Promise.all([deps.autopilot.get(room), deps.autopilot.lastDecision(room)]) : [null, null];
+    return c.json({ ...adminRoomStats(snapshot, at), autopilot: autopilot && { ...autopilot, lastDecision: last } });
   });
 
   return admin;

@@ -81,16 +81,55 @@ export interface WaitEstimate {
   etaHighSeconds: number;
 }
 
+/** The slowest and fastest admission rates (per second) the line may see before a pupil's turn. */
+export interface RateBand {
+  slowest: number;
+  fastest: number;
+  /** Sessions that must end before anyone enters: seats were just cut below the sessions held. */
+  backlog: number;
+}
+
 /** Estimated wait for the pupil at `position` (1-based). The range is deliberately wide and uneven:
- * seats fill and free unpredictably, and pupils resent a wait longer than promised more than a shorter one. */
-export function estimateWait(position: number, ratePerSecond: number | null): WaitEstimate | null {
+ * seats fill and free unpredictably, and pupils resent a wait longer than promised more than a shorter one.
+ * `band` (see `rateBand`): the low end from its fastest rate, the high end from its slowest; a steady line
+ * (no band) gets the range from `ratePerSecond` alone. */
+export function estimateWait(position: number, ratePerSecond: number | null, band?: RateBand | null): WaitEstimate | null {
   if (ratePerSecond === null || ratePerSecond <= 0) return null;
   const eta = position / ratePerSecond;
+  const fastest = Math.max(ratePerSecond, band?.fastest ?? 0);
+  const slowest = Math.min(ratePerSecond, band && band.slowest > 0 ? band.slowest : ratePerSecond);
   return {
     etaSeconds: Math.ceil(eta),
-    etaLowSeconds: Math.floor(eta * 0.75),
-    etaHighSeconds: Math.ceil(eta * 1.5),
+    etaLowSeconds: Math.floor((position / fastest) * 0.75),
+    etaHighSeconds: Math.ceil(((position + (band?.backlog ?? 0)) / slowest) * 1.5),
   };
+}
+
+/**
+ * How far the rate may move before a pupil's turn, or null when it is steady. Two readings of the same
+ * line: the rate the estimate uses (`admissionRate`: the limit while seats are free) and the rate measured
+ * over the stats window. They agree on a steady line; they part when the rate was just moved (by an admin
+ * or the autopilot), and a rate that just moved by a factor k may move by k again before the back of the
+ * line gets in, so the band reaches beyond either reading. On the autopilot morning (bench:autopilot),
+ * ranges from the current rate alone held 43 % of waits, with the band 71 % (docs/autopilot.md).
+ */
+export function rateBand(room: RoomSnapshot, now: number, statsWindowMs = STATS_WINDOW_MS): RateBand | null {
+  const rate = admissionRate(room, now, statsWindowMs);
+  const observedMs = Math.min(statsWindowMs, now - room.createdAt);
+  if (rate === null || room.recentAdmissions < MIN_RATE_SAMPLES || observedMs <= 0) return null;
+  const measured = room.recentAdmissions / (observedMs / 1000);
+  const k = Math.max(rate, measured) / Math.min(rate, measured);
+  // The measured rate was the turnover of more seats than the room now has: the excess leaves first.
+  const backlog = Math.max(0, room.active - room.settings.capacity);
+  // Within 10 %: a steady line (sessions end in lumps), today's range.
+  if (k <= 1.1 && backlog === 0) return null;
+  // k², not k: a wait past the stats window may see the move again (autopilot morning: k 64 %, k² 69 % before the backlog).
+  return { slowest: Math.min(rate, measured) / (k * k), fastest: Math.max(rate, measured) * k * k, backlog };
+}
+
+/** The estimate a waiting pupil at `position` is shown: the room's rate, widened while it moves. */
+export function roomWaitEstimate(position: number, room: RoomSnapshot, now: number): WaitEstimate | null {
+  return estimateWait(position, admissionRate(room, now), rateBand(room, now));
 }
 
 /**

@@ -11,12 +11,14 @@
  */
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
+import { lanesRule } from './lanes-rule.js';
 import { parse } from 'yaml';
-import { RoomConfigSchema, RoomIdSchema, type RoomConfig } from '../../core/protocol/protocol.js';
+import { RoomIdSchema } from '../../core/protocol/protocol.js';
+import { AdminRoomConfigSchema, autopilotRule, type AdminRoomConfig } from './room-config-body.js';
 
 const RoomsFileSchema = v.strictObject({
   rooms: v.pipe(
-    v.record(RoomIdSchema, RoomConfigSchema),
+    v.record(RoomIdSchema, AdminRoomConfigSchema),
     v.check((rooms) => Object.keys(rooms).length > 0, 'declares no room'),
   ),
 });
@@ -26,7 +28,7 @@ export class RoomsFileError extends Error {
 }
 
 /** The declared rooms of `path`; throws RoomsFileError with a one-line message naming the problem. */
-export function readRoomsFile(path: string): Record<string, RoomConfig> {
+export function readRoomsFile(path: string): Record<string, AdminRoomConfig> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -36,7 +38,7 @@ export function readRoomsFile(path: string): Record<string, RoomConfig> {
   return parseRoomsFile(text, path);
 }
 
-export function parseRoomsFile(text: string, path: string): Record<string, RoomConfig> {
+export function parseRoomsFile(text: string, path: string): Record<string, AdminRoomConfig> {
   let data: unknown;
   try {
     // YAML 1.2 core schema: `opensAt: 2026-09-01T08:00:00+02:00` stays a string, as in JSON.
@@ -52,9 +54,19 @@ export function parseRoomsFile(text: string, path: string): Record<string, RoomC
     const issue = result.issues[0];
     const where = v.getDotPath(issue);
     // A strict object names an unknown key "Expected never": say what is allowed instead.
-    const inRoom = (issue.path?.length ?? 0) > 2;
-    const unknown = inRoom ? `unknown setting ${issue.received} (allowed: capacity, admitPerMinute, open, opensAt)` : `unknown key ${issue.received} (only "rooms")`;
+    const depth = issue.path?.length ?? 0;
+    const allowed = depth > 3 ? '' : depth > 2 ? ` (allowed: ${Object.keys(AdminRoomConfigSchema.entries).join(', ')})` : ' (only "rooms")';
+    const unknown = `unknown ${depth > 2 ? 'setting' : 'key'} ${issue.received}${allowed}`;
     const message = issue.expected === 'never' ? unknown : issue.message;
+    const room = issue.path?.[1]?.key as string | undefined;
+    if (issue.path?.[2]?.key === 'autopilot' && room !== undefined) {
+      const autopilot = (data as { rooms: Record<string, { autopilot?: unknown }> }).rooms[room]?.autopilot;
+      throw new RoomsFileError(`--rooms ${path}: rooms.${room}: ${autopilotRule({ ...issue, path: issue.path.slice(2) as typeof issue.path }, autopilot)}`);
+    }
+    if (issue.path?.[2]?.key === 'lanes' && room !== undefined) {
+      const lanes = (data as { rooms: Record<string, { lanes?: unknown }> }).rooms[room]?.lanes;
+      throw new RoomsFileError(`--rooms ${path}: rooms.${room}: ${lanesRule({ ...issue, path: issue.path.slice(2) as typeof issue.path }, lanes)}`);
+    }
     throw new RoomsFileError(`--rooms ${path}: ${where ? `${where}: ` : ''}${message}`);
   }
   return result.output.rooms;

@@ -13,10 +13,13 @@
  *   (in end order) for sessionTtl, so a pupil coming back late learns why the seat is gone;
  * - `sessionsByAdmission` holds admitted tickets in admission order, so a session reaching maxSession
  *   ends at the front however alive it is.
+ * - with lanes (lane-schedule.ts), `lanes` holds one such line per lane, each with its stride-scheduling
+ *   virtual time; without, only the default lane's line, and everything is as before lanes.
  * This relies on `now` never going backwards, which the server's clock guarantees in practice.
  */
 import { RATE_WINDOW_MS, admissionsAllowed } from '../room-policy/pacing.js';
 import { FairLine, type LinePlace } from './fair-line.js';
+import { DEFAULT_LANE, aheadAcrossLanes, defaultShare, chargedVt, laneShareAt, liftClosedLanes, pickLane, wakeVt, type LaneTurn } from './lane-schedule.js';
 import { LinkedList, type ListNode } from './linked-list.js';
 import { beforeOpening } from './settings-patch.js';
 import type { RoomSettings, RoomSnapshot, RoomTotals, StoreOptions, TicketEndReason, TicketRecord } from './store.js';
@@ -27,9 +30,11 @@ interface Ticket {
   createdAt: number;
   lastSeen: number;
   admittedAt: number | null;
-  /** In `preQueue` (true) or `line` (false) while waiting. */
+  /** In `preQueue` (true) or its lane's line (false) while waiting. */
   prequeued: boolean;
-  /** Place in `line` while waiting (entered, not yet placed, in the pre-queue). */
+  /** Its lane: one of the room's, or the default. */
+  lane: Lane;
+  /** Place in its lane's line while waiting (entered, not yet placed, in the pre-queue). */
   place: LinePlace<Ticket> | null;
   /** Node in `preQueue` while pre-queued. */
   preQueueNode: ListNode<Ticket> | null;
@@ -41,10 +46,24 @@ interface Ticket {
   admittedNode: ListNode<Ticket> | null;
 }
 
+/** One lane's line and its stride-scheduling state. */
+interface Lane {
+  readonly name: string;
+  readonly line: FairLine<Ticket>;
+  /** Virtual time (lane-schedule.ts). */
+  vt: number;
+  /** Tickets in this lane, pre-queued ones included: an empty lane no longer configured is forgotten. */
+  members: number;
+}
+
 export class MemoryRoom {
   private readonly byId = new Map<string, Ticket>();
   private readonly byKey = new Map<string, Ticket>();
-  private readonly line = new FairLine<Ticket>();
+  private readonly lanes = new Map<string, Lane>();
+  /** The room's virtual time: the vt of the last pick (lane-schedule.ts). */
+  private gvt = 0;
+  /** The default lane's line: every ticket's when the room has no lanes. */
+  private readonly line: FairLine<Ticket>;
   private readonly preQueue = new LinkedList<Ticket>();
   private readonly waitingBySeen = new LinkedList<Ticket>();
   private readonly sessionsBySeen = new LinkedList<Ticket>();
@@ -65,30 +84,37 @@ export class MemoryRoom {
     private readonly options: StoreOptions,
     /** Draws the pre-queue order at opening; uniform in [0, 1). */
     private readonly random: () => number,
-  ) {}
+  ) {
+    this.line = this.lane(DEFAULT_LANE).line;
+  }
 
-  /** `client`: the joining client's key (fair-round.ts); null: its own client, plain join order. */
-  join(key: string, id: string, now: number, client: string | null = null): { ticket: TicketRecord; created: boolean } {
+  /**
+   * `client`: the joining client's key (fair-round.ts); null: its own client, plain join order. `lane`: a
+   * lane of the room, else the default lane.
+   */
+  join(key: string, id: string, now: number, client: string | null = null, lane?: string): { ticket: TicketRecord; created: boolean } {
     this.expire(now);
     const existing = this.byKey.get(key);
     if (existing) {
       this.touch(existing, now);
       this.admit(now);
       this.claim(existing);
-      return { ticket: this.record(existing), created: false };
+      return { ticket: this.record(existing, now), created: false };
     }
     const prequeued = beforeOpening(this.settings, now);
-    const ticket: Ticket = { id, key, prequeued, createdAt: now, lastSeen: now, admittedAt: null, place: null, preQueueNode: null, seenNode: null, unclaimedNode: null, admittedNode: null };
+    const laneName = lane !== undefined && this.settings.lanes?.some((candidate) => candidate.name === lane) ? lane : DEFAULT_LANE;
+    const ticket: Ticket = { id, key, prequeued, lane: this.lane(laneName), createdAt: now, lastSeen: now, admittedAt: null, place: null, preQueueNode: null, seenNode: null, unclaimedNode: null, admittedNode: null };
     this.byId.set(id, ticket);
     this.byKey.set(key, ticket);
-    if (this.preQueue.size === 0) this.line.restart();
-    ticket.place = this.line.enter(ticket, client);
+    if (this.preQueue.size === 0) ticket.lane.line.restart();
+    ticket.place = ticket.lane.line.enter(ticket, client);
+    ticket.lane.members++;
     if (prequeued) ticket.preQueueNode = this.preQueue.push(ticket);
-    else this.line.place(ticket.place);
+    else this.placeInLane(ticket, now);
     ticket.seenNode = this.waitingBySeen.push(ticket);
     this.admit(now);
     this.claim(ticket); // admitted on the spot: the answer hands the admission over
-    return { ticket: this.record(ticket), created: true };
+    return { ticket: this.record(ticket, now), created: true };
   }
 
   status(id: string, now: number): TicketRecord | null {
@@ -97,7 +123,7 @@ export class MemoryRoom {
     if (!ticket) return null;
     this.touch(ticket, now);
     this.claim(ticket);
-    return this.record(ticket);
+    return this.record(ticket, now);
   }
 
   endReason(id: string, now: number): TicketEndReason | null {
@@ -135,23 +161,77 @@ export class MemoryRoom {
       room: this.name,
       settings: { ...this.settings },
       createdAt: this.createdAt,
-      waiting: this.line.size + this.preQueue.size,
+      waiting: this.waitingInLines() + this.preQueue.size,
       active: this.sessionsBySeen.size,
       recentAdmissions: this.admittedSince(now - this.options.statsWindowMs),
       totals: { ...this.totals },
     };
   }
 
-  private record(ticket: Ticket): TicketRecord {
+  private record(ticket: Ticket, now: number): TicketRecord {
     const waiting = ticket.admittedAt === null;
     return {
       id: ticket.id,
       room: this.name,
       state: waiting ? 'waiting' : 'admitted',
-      position: !waiting ? null : ticket.prequeued ? this.line.size + this.preQueue.size : this.line.rank(ticket.place!),
+      position: !waiting ? null : ticket.prequeued ? this.waitingInLines() + this.preQueue.size : this.placeAcrossLanes(ticket, now),
       createdAt: ticket.createdAt,
       admittedAt: ticket.admittedAt,
+      ...(ticket.lane.name === DEFAULT_LANE ? {} : { lane: ticket.lane.name }),
     };
+  }
+
+  /** The lane named so, made on first use. */
+  private lane(name: string): Lane {
+    let lane = this.lanes.get(name);
+    if (lane === undefined) {
+      lane = { name, line: new FairLine<Ticket>(), vt: 0, members: 0 };
+      this.lanes.set(name, lane);
+    }
+    return lane;
+  }
+
+  private waitingInLines(): number {
+    let waiting = 0;
+    for (const lane of this.lanes.values()) waiting += lane.line.size;
+    return waiting;
+  }
+
+  /**
+   * The lanes as the scheduler sees them at `now`, in tie-break order: the room's lanes as configured, the
+   * default lane, then lanes no longer configured whose tickets still wait (they drain at the default share).
+   */
+  private turns(now: number): { lanes: Lane[]; turns: LaneTurn[] } {
+    const configured = this.settings.lanes ?? [];
+    const lanes: Lane[] = [];
+    for (const { name } of configured) {
+      const lane = this.lanes.get(name);
+      if (lane) lanes.push(lane);
+    }
+    lanes.push(this.lanes.get(DEFAULT_LANE)!);
+    // Removed lanes by name, as lua/room.lua orders them.
+    const removed = [...this.lanes.values()].filter((lane) => !lanes.includes(lane)).sort((a, b) => (a.name < b.name ? -1 : 1));
+    lanes.push(...removed);
+    const turns = lanes.map((lane) => ({ name: lane.name, share: laneShareAt(configured, lane.name, now), vt: lane.vt, waiting: lane.line.size }));
+    return { lanes, turns };
+  }
+
+  /** Puts an entered ticket in its lane's line; a lane that was empty starts at the others' virtual time. */
+  private placeInLane(ticket: Ticket, now: number): void {
+    const lane = ticket.lane;
+    if (lane.line.size === 0 && this.lanes.size > 1) {
+      const { lanes, turns } = this.turns(now);
+      lane.vt = wakeVt(turns, lanes.indexOf(lane), this.gvt);
+    }
+    lane.line.place(ticket.place!);
+  }
+
+  /** Who will pass before this ticket: ahead in its lane, plus what the other lanes get meanwhile. */
+  private placeAcrossLanes(ticket: Ticket, now: number): number {
+    const rank = ticket.lane.line.rank(ticket.place!);
+    if (this.lanes.size === 1) return rank;
+    const { lanes, turns } = this.turns(now);
+    return aheadAcrossLanes(rank - 1, turns, lanes.indexOf(ticket.lane));
   }
 
   private touch(ticket: Ticket, now: number): void {
@@ -184,7 +264,14 @@ export class MemoryRoom {
   private leaveLine(ticket: Ticket, admitted = false): void {
     if (ticket.preQueueNode) this.preQueue.remove(ticket.preQueueNode);
     ticket.preQueueNode = null;
-    if (ticket.place) this.line.leave(ticket.place, admitted);
+    if (ticket.place) {
+      const lane = ticket.lane;
+      lane.line.leave(ticket.place, admitted);
+      // A lane no longer configured is forgotten with its last ticket (its place in the tie order with it).
+      if (--lane.members === 0 && lane.name !== DEFAULT_LANE && !this.settings.lanes?.some((candidate) => candidate.name === lane.name)) {
+        this.lanes.delete(lane.name);
+      }
+    }
     ticket.place = null;
     ticket.prequeued = false;
   }
@@ -192,10 +279,10 @@ export class MemoryRoom {
   /** Expires stale tickets, then opens the pre-queue if its time has come. */
   private expire(now: number): void {
     this.expireStale(now);
-    if (this.preQueue.size > 0 && !beforeOpening(this.settings, now)) this.openPreQueue();
+    if (this.preQueue.size > 0 && !beforeOpening(this.settings, now)) this.openPreQueue(now);
   }
 
-  private openPreQueue(): void {
+  private openPreQueue(now: number): void {
     const drawn: Ticket[] = [];
     for (let ticket = this.preQueue.shift(); ticket; ticket = this.preQueue.shift()) {
       ticket.preQueueNode = null;
@@ -207,7 +294,7 @@ export class MemoryRoom {
       [drawn[i], drawn[j]] = [drawn[j], drawn[i]];
     }
     // Each placed behind the tickets of its round already in line: in drawn order within a round.
-    for (const ticket of drawn) this.line.place(ticket.place!);
+    for (const ticket of drawn) this.placeInLane(ticket, now);
   }
 
   private expireStale(now: number): void {
@@ -240,18 +327,51 @@ export class MemoryRoom {
   private admit(now: number): void {
     this.pruneAdmissions(now);
     if (beforeOpening(this.settings, now)) return;
-    let allowed = admissionsAllowed(this.settings, this.sessionsBySeen.size, this.admittedSince(now - RATE_WINDOW_MS));
-    for (let ticket = this.line.first(); ticket && allowed > 0; ticket = this.line.first(), allowed--) {
-      this.leaveLine(ticket, true);
-      if (ticket.seenNode) this.waitingBySeen.remove(ticket.seenNode);
-      ticket.admittedAt = now;
-      ticket.lastSeen = now; // the session TTL starts at admission
-      ticket.seenNode = this.sessionsBySeen.push(ticket);
-      ticket.unclaimedNode = this.unclaimed.push(ticket);
-      ticket.admittedNode = this.sessionsByAdmission.push(ticket);
-      this.admissions.push(now);
-      this.totals.admitted++;
+    const allowed = admissionsAllowed(this.settings, this.sessionsBySeen.size, this.admittedSince(now - RATE_WINDOW_MS));
+    if (this.lanes.size === 1) {
+      // Only the default lane holds tickets: today's line. Its virtual time still runs, so a lane that
+      // fills later starts level with it (wakeVt), not behind by every admission made meanwhile.
+      let admitted = 0;
+      for (let ticket = this.line.first(); ticket && admitted < allowed; ticket = this.line.first(), admitted++) this.admitTicket(ticket, now);
+      if (admitted > 0 && this.settings.lanes?.length) {
+        const lane = this.lanes.get(DEFAULT_LANE)!;
+        const stride = 1 / defaultShare(this.settings.lanes);
+        this.gvt = lane.vt + (admitted - 1) * stride;
+        lane.vt += admitted * stride;
+      }
+      return;
     }
+    const { lanes, turns } = this.turns(now);
+    for (let i = 0; i < allowed; i++) {
+      const at = pickLane(turns);
+      if (at < 0) break;
+      const turn = turns[at]!;
+      this.gvt = turn.vt;
+      turn.vt = chargedVt(turn.vt, turn.share);
+      turn.waiting--;
+      this.admitTicket(lanes[at]!.line.first()!, now);
+    }
+    liftClosedLanes(turns, this.gvt);
+    turns.forEach((turn, i) => {
+      const lane = lanes[i]!;
+      lane.vt = turn.vt;
+      // As lua/room.lua: a lane no longer configured and empty is forgotten at the pass (with its vt).
+      if (lane.name !== DEFAULT_LANE && lane.line.size === 0 && lane.members === 0 && !this.settings.lanes?.some((candidate) => candidate.name === lane.name)) {
+        this.lanes.delete(lane.name);
+      }
+    });
+  }
+
+  private admitTicket(ticket: Ticket, now: number): void {
+    this.leaveLine(ticket, true);
+    if (ticket.seenNode) this.waitingBySeen.remove(ticket.seenNode);
+    ticket.admittedAt = now;
+    ticket.lastSeen = now; // the session TTL starts at admission
+    ticket.seenNode = this.sessionsBySeen.push(ticket);
+    ticket.unclaimedNode = this.unclaimed.push(ticket);
+    ticket.admittedNode = this.sessionsByAdmission.push(ticket);
+    this.admissions.push(now);
+    this.totals.admitted++;
   }
 
   /** Admissions strictly after `since` (binary search: the list is sorted). */

@@ -47,10 +47,10 @@ export class MemoryStore implements Store {
     return this.rooms.size;
   }
 
-  async join(room: string, key: string, now: number, client?: string): Promise<JoinResult> {
+  async join(room: string, key: string, now: number, client?: string, lane?: string): Promise<JoinResult> {
     this.sweep(now);
     const state = this.getOrCreate(room, now, 'join').room;
-    const { ticket, created } = state.join(key, this.newId(), now, client ?? null);
+    const { ticket, created } = state.join(key, this.newId(), now, client ?? null, lane);
     return { ticket, created, room: state.snapshot(now) };
   }
 

@@ -8,7 +8,17 @@ export const DEFAULT_PREFIX = 'antichambre';
 /** In the order the Lua prelude (lua/room.lua) reads KEYS. */
 export function roomKeys(prefix: string, room: string): string[] {
   const base = `${prefix}:{${room}}`;
-  return ['room', 'line', 'waiting-seen', 'sessions-seen', 'tickets', 'keys', 'admissions', 'audit', 'unclaimed', 'ended-unclaimed', 'clients', 'ticket-clients'].map((name) => `${base}:${name}`);
+  return ['room', 'line', 'waiting-seen', 'sessions-seen', 'tickets', 'keys', 'admissions', 'audit', 'unclaimed', 'ended-unclaimed', 'clients', 'ticket-clients', 'lanes', 'ticket-lanes'].map((name) => `${base}:${name}`);
+}
+
+/**
+ * The lines of a room's lanes other than the default one (which is `line`), by slot: passed after
+ * roomKeys so every key a script touches is declared (Cluster). 8 lanes configured at most, plus room
+ * for lanes removed while tickets still wait in them (lua/room.lua, "Lanes").
+ */
+export const LANE_SLOTS = 12;
+export function laneLineKeys(prefix: string, room: string): string[] {
+  return Array.from({ length: LANE_SLOTS }, (_, i) => `${prefix}:{${room}}:line-${i + 1}`);
 }
 
 /** The set of room ids, for the admin listing. Outside any room's slot: kept up to date outside the scripts. */

@@ -1,8 +1,11 @@
 /** Reads the arrays the Lua scripts return (layout in lua/room.lua, room_reply and ticket_reply). */
+import type { LaneSettings } from './lane-schedule.js';
 import type { RoomSnapshot, TicketRecord } from './store.js';
 
 /** Fields of room_reply. */
-const ROOM_FIELDS = 13;
+const ROOM_FIELDS = 14;
+/** Fields of ticket_fields. */
+const TICKET_FIELDS = 7;
 
 export class RedisReplyError extends Error {
   override name = 'RedisReplyError';
@@ -19,12 +22,15 @@ const num = (value: string | number | undefined): number => Number(value);
 const nullable = (value: number): number | null => (value < 0 ? null : value);
 
 export function parseRoom(room: string, reply: unknown, offset = 0): { snapshot: RoomSnapshot; created: boolean } {
-  const f = fields(reply, offset + ROOM_FIELDS).slice(offset).map(num);
-  const [capacity, admitPerMinute, open, opensAt, createdAt, waiting, active, recentAdmissions, admitted, expiredWaiting, expiredSessions, released, created] = f;
+  const raw = fields(reply, offset + ROOM_FIELDS).slice(offset);
+  const lanes = String(raw[12]);
+  const f = raw.map(num);
+  const [capacity, admitPerMinute, open, opensAt, createdAt, waiting, active, recentAdmissions, admitted, expiredWaiting, expiredSessions, released] = f;
+  const created = f[13];
   return {
     snapshot: {
       room,
-      settings: { capacity, admitPerMinute, open: open === 1, opensAt: nullable(opensAt) },
+      settings: { capacity, admitPerMinute, open: open === 1, opensAt: nullable(opensAt), ...(lanes === '' ? {} : { lanes: JSON.parse(lanes) as LaneSettings[] }) },
       createdAt,
       waiting,
       active,
@@ -36,11 +42,11 @@ export function parseRoom(room: string, reply: unknown, offset = 0): { snapshot:
 }
 
 export function parseTicket(room: string, reply: unknown): { ticket: TicketRecord; created: boolean; room: RoomSnapshot } {
-  const f = fields(reply, 6 + ROOM_FIELDS);
-  return { ...ticketFields(room, f), room: parseRoom(room, reply, 6).snapshot };
+  const f = fields(reply, TICKET_FIELDS + ROOM_FIELDS);
+  return { ...ticketFields(room, f), room: parseRoom(room, reply, TICKET_FIELDS).snapshot };
 }
 
-/** The 6 fields of ticket_fields (lua/room.lua). */
+/** The 7 fields of ticket_fields (lua/room.lua). */
 function ticketFields(room: string, f: readonly (string | number)[]): { ticket: TicketRecord; created: boolean } {
   const admitted = num(f[1]) === 1;
   return {
@@ -51,6 +57,7 @@ function ticketFields(room: string, f: readonly (string | number)[]): { ticket: 
       position: admitted ? null : num(f[2]),
       createdAt: num(f[3]),
       admittedAt: nullable(num(f[4])),
+      ...(f[6] === '' ? {} : { lane: String(f[6]) }),
     },
     created: num(f[5]) === 1,
   };
@@ -69,8 +76,8 @@ export function parseStatusBatch(room: string, reply: unknown, calls: number): (
   const snapshots = new Map<number, RoomSnapshot>();
   return tickets.map((entry) => {
     if (Array.isArray(entry) && entry.length === 0) return null;
-    const fieldsOf = fields(entry, 7);
-    const index = num(fieldsOf[6]);
+    const fieldsOf = fields(entry, TICKET_FIELDS + 1);
+    const index = num(fieldsOf[TICKET_FIELDS]);
     let snapshot = snapshots.get(index);
     if (snapshot === undefined) {
       snapshot = parseRoom(room, rooms[index - 1]).snapshot;

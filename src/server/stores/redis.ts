@@ -11,7 +11,8 @@ import type { ScriptClient } from './lua-script.js';
 import { DEFAULT_STORE_OPTIONS } from './store-options-from-settings.js';
 import { RedisHealth, createRedisClient, firstReady, withDeadline, REDIS_COMMAND_TIMEOUT_MS, type ConnectionEvents, type RedisTarget } from './redis-connection.js';
 import { ReplicaWait } from './replica-wait.js';
-import { DEFAULT_PREFIX, roomKeys, roomsKey } from './redis-keys.js';
+import { DEFAULT_PREFIX, laneLineKeys, roomKeys, roomsKey } from './redis-keys.js';
+import { DEFAULT_TIME_ZONE, localMinute, type LaneSettings } from './lane-schedule.js';
 import { parseRoom, parseStatusBatch, parseTicket } from './redis-replies.js';
 import { RedisRoomRegistry, type RegistryClient } from './redis-room-registry.js';
 import { redisScripts } from './redis-scripts.js';
@@ -83,6 +84,11 @@ export class RedisStore implements Store {
   private readonly policy: RoomPolicy;
   private readonly registry: RedisRoomRegistry;
   private readonly replicated: ReplicaWait;
+  /**
+   * Time zones whose minute of the day every script gets (Lua has no time zones): the default, the declared
+   * rooms' lanes', those this instance configured, and any a script asked for (lua/room.lua, check_zones).
+   */
+  private readonly zones = new Set<string>([DEFAULT_TIME_ZONE]);
 
   constructor(options: RedisStoreOptions = {}) {
     const { url, connection, waitReplicas = 0, replicaWaitClock, client, prefix, newId, random, audit, log, commandTimeoutMs = REDIS_COMMAND_TIMEOUT_MS, ...rest } = options;
@@ -100,14 +106,19 @@ export class RedisStore implements Store {
     this.newId = newId ?? (() => randomUUID().replaceAll('-', ''));
     this.random = random ?? (() => randomInt(DRAW_RESOLUTION) / DRAW_RESOLUTION);
     this.audit = audit ?? false;
+    for (const settings of this.policy.declared.values()) this.learnZones(settings.lanes);
+  }
+
+  private learnZones(lanes: readonly LaneSettings[] | undefined): void {
+    for (const lane of lanes ?? []) if (lane.window) this.zones.add(lane.window.timeZone ?? DEFAULT_TIME_ZONE);
   }
 
   /**
    * Joins without creating the room first: nearly every join finds it. When it is missing, the
    * room-creation policy and --max-rooms decide (two more round trips, once per room).
    */
-  async join(room: string, key: string, now: number, client?: string): Promise<JoinResult> {
-    const args = [key, this.newId(), String(this.random()), client ?? ''];
+  async join(room: string, key: string, now: number, client?: string, lane?: string): Promise<JoinResult> {
+    const args = [key, this.newId(), String(this.random()), client ?? '', lane ?? ''];
     let reply = await this.run('join', room, now, args);
     if (reply === null) {
       if (!this.policy.createOnJoin) throw new RoomNotFoundError(room);
@@ -213,7 +224,9 @@ export class RedisStore implements Store {
     const settings = settingsPatch(patch);
     const keep = (value: number | boolean | undefined): string => (value === undefined ? '' : String(Number(value)));
     const opensAt = settings.opensAt === undefined ? '' : settings.opensAt === null ? 'null' : String(settings.opensAt);
-    const reply = await this.run('configure', room, now, [keep(settings.capacity), keep(settings.admitPerMinute), keep(settings.open), opensAt], true);
+    this.learnZones(settings.lanes);
+    const lanes = settings.lanes === undefined ? '' : JSON.stringify(settings.lanes);
+    const reply = await this.run('configure', room, now, [keep(settings.capacity), keep(settings.admitPerMinute), keep(settings.open), opensAt, lanes], true);
     await this.registerIfNew(room, reply);
     const { snapshot, created } = parseRoom(room, reply);
     return { room: snapshot, created };
@@ -254,14 +267,29 @@ export class RedisStore implements Store {
    * Runs a room script. `create`: this call may create the room (an admin call, or a join the policy
    * allows); a declared room is created from its declaration by any script that creates (room.lua).
    */
-  private run(name: keyof typeof redisScripts, room: string, now: number, args: readonly string[], create = false): Promise<unknown> {
+  private async run(name: keyof typeof redisScripts, room: string, now: number, args: readonly string[], create = false): Promise<unknown> {
+    try {
+      return await this.runOnce(name, room, now, args, create);
+    } catch (error) {
+      // A room configured on another instance has a lane in a time zone this one did not know: learnt, once.
+      const zone = /ANTICHAMBRE-ZONE (\S+)/.exec(String((error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : error))?.[1];
+      if (zone === undefined || this.zones.has(zone)) throw error;
+      this.zones.add(zone);
+      return this.runOnce(name, room, now, args, create);
+    }
+  }
+
+  private runOnce(name: keyof typeof redisScripts, room: string, now: number, args: readonly string[], create: boolean): Promise<unknown> {
     const { defaults, waitingTtlMs, sessionTtlMs, statsWindowMs, admitGraceMs, maxSessionMs } = this.options;
     const declared = this.policy.declared.get(room);
     const settings = declared ?? defaults;
-    // ARGV[10]: audit, idle TTL, declared, create (room.lua).
-    const flags = `${this.audit ? 1 : 0} ${Math.ceil(this.policy.idleTtlMs)} ${declared ? 1 : 0} ${create ? 1 : 0}`;
+    // ARGV[10]: audit, idle TTL, declared, create (room.lua); then the minute of the day in each known
+    // time zone, and a declared room's lanes.
+    const zones = [...this.zones].map((zone) => `${zone}=${localMinute(now, zone)}`).join(' ');
+    const lanes = declared?.lanes?.length ? JSON.stringify(declared.lanes) : '';
+    const flags = `${this.audit ? 1 : 0} ${Math.ceil(this.policy.idleTtlMs)} ${declared ? 1 : 0} ${create ? 1 : 0}\n${zones}\n${lanes}`;
     return this.guard(() =>
-      redisScripts[name].run(this.client, roomKeys(this.prefix, room), [
+      redisScripts[name].run(this.client, [...roomKeys(this.prefix, room), ...laneLineKeys(this.prefix, room)], [
         now,
         waitingTtlMs,
         sessionTtlMs,

@@ -40,5 +40,7 @@ export function declaredRoomSettings(defaults: RoomSettings, declared: Readonly<
 /** The full RoomConfig that puts a room back to its declared settings (applied at start). */
 export function declaredRoomConfig(settings: RoomSettings): RoomConfig {
   const opensAt = settings.opensAt ?? null;
-  return { capacity: settings.capacity, admitPerMinute: settings.admitPerMinute, open: settings.open, opensAt: opensAt === null ? null : new Date(opensAt).toISOString() };
+  const config: RoomConfig = { capacity: settings.capacity, admitPerMinute: settings.admitPerMinute, open: settings.open, opensAt: opensAt === null ? null : new Date(opensAt).toISOString() };
+  if (settings.lanes !== undefined) config.lanes = settings.lanes;
+  return config;
 }

@@ -9,6 +9,7 @@ export function settingsPatch(patch: RoomConfig): Partial<RoomSettings> {
   if (patch.admitPerMinute !== undefined) settings.admitPerMinute = patch.admitPerMinute;
   if (patch.open !== undefined) settings.open = patch.open;
   if (patch.opensAt !== undefined) settings.opensAt = patch.opensAt === null ? null : Date.parse(patch.opensAt);
+  if (patch.lanes !== undefined) settings.lanes = patch.lanes;
   return settings;
 }
 

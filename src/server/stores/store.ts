@@ -4,6 +4,7 @@
  * they first expire stale tickets and admit the next pupils as of `now`, then do their job. No timers.
  */
 import type { RoomConfig } from '../../core/protocol/protocol.js';
+import type { LaneSettings } from './lane-schedule.js';
 
 export interface RoomSettings {
   /** Max admitted sessions at once. 0 makes everyone wait. */
@@ -18,6 +19,11 @@ export interface RoomSettings {
    * script at 7:59:59.999) buys nothing. See docs/protocol.md, "Scheduled opening".
    */
   opensAt?: number | null;
+  /**
+   * Priority lanes, each with a share of the admissions while someone waits in it (lane-schedule.ts); the
+   * default lane gets the rest. Absent or []: one line, as before lanes.
+   */
+  lanes?: LaneSettings[];
 }
 
 export interface StoreOptions {
@@ -58,13 +64,16 @@ export interface TicketRecord {
   room: string;
   state: 'waiting' | 'admitted';
   /**
-   * 1-based place in line while waiting, otherwise null. In a pre-queue (before a scheduled opening)
+   * 1-based place in line while waiting, otherwise null: who will really pass before, all lanes counted
+   * (lane-schedule.ts, aheadAcrossLanes). In a pre-queue (before a scheduled opening)
    * the order is not settled until opening: every pre-queued pupil gets the last place the draw can
    * give (everyone waiting), an upper bound that reveals nothing of the draw.
    */
   position: number | null;
   createdAt: number;
   admittedAt: number | null;
+  /** The ticket's lane when its join named a lane of the room (lane-schedule.ts); absent: the default lane. */
+  lane?: string;
 }
 
 export interface RoomSnapshot {
@@ -114,7 +123,7 @@ export interface Store {
    * The line is fair between clients (fair-round.ts): a client's k-th waiting ticket goes k rounds back.
    * Absent: the ticket is its own client (plain join order).
    */
-  join(room: string, key: string, now: number, client?: string): Promise<JoinResult>;
+  join(room: string, key: string, now: number, client?: string, lane?: string): Promise<JoinResult>;
   /**
    * Reads a ticket and counts the call as a sign of life. An admitted ticket is thereby claimed (as by a
    * join that returns it admitted). null: unknown room or ticket gone.

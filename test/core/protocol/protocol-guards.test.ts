@@ -15,6 +15,10 @@ const samples: unknown[] = [
   status({ etaSeconds: null, etaLowSeconds: null, etaHighSeconds: null }),
   { ...status(), extra: 'ignored' },
   status({ admitGraceSeconds: 180 }),
+  status({ lane: 'personnels' }),
+  status({ passRefused: 'pass-expired' }),
+  // A refusal code a newer server adds: still an answer the widget takes (it only logs the code).
+  status({ passRefused: 'pass-revoked' }),
   null,
   'waiting',
   [],
@@ -44,6 +48,10 @@ const samples: unknown[] = [
       ['admission', {}],
       ['admission', { ...admission, token: '' }],
       ['admission', { ...admission, expiresAt: 'soon' }],
+      ['lane', 42],
+      ['lane', null],
+      ['passRefused', true],
+      ['passRefused', null],
     ] as const
   ).map(([field, value]) => ({ ...status(), [field]: value })),
   (({ serverTime: _, ...rest }) => rest)(status()),

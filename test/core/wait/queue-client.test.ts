@@ -34,6 +34,18 @@ test('join POSTs the key to {endpoint}/rooms/{room}/tickets and parses the Ticke
   assert.deepEqual(JSON.parse(String(requests[0].init.body)), { key: 'k'.repeat(32) });
 });
 
+test("a pass goes in every join's body, with the key, and the answer's lane and passRefused come back as they are", async () => {
+  const answer = status({ ticket: 'signed.credential', lane: 'personnels' });
+  const { client, requests } = clientAnswering(() => json(answer, { status: 201 }), { pass: 'eyJ.pass.sig' });
+  assert.deepEqual(await client.join('k'.repeat(32)), { kind: 'ok', httpStatus: 201, value: answer });
+  await client.status('ticket-0001', 'signed.credential');
+  assert.deepEqual(JSON.parse(String(requests[0].init.body)), { key: 'k'.repeat(32), pass: 'eyJ.pass.sig' });
+  assert.equal(requests[1].init.body, undefined, 'a status carries no pass');
+  const refused = status({ ticket: 'signed.credential', passRefused: 'pass-expired' });
+  const other = clientAnswering(() => json(refused, { status: 201 }), { pass: 'eyJ.pass.sig' });
+  assert.deepEqual(await other.client.join('k'.repeat(32)), { kind: 'ok', httpStatus: 201, value: refused });
+});
+
 test('status GETs the ticket with the credential as Bearer', async () => {
   const { client, requests } = clientAnswering(() => json(status()));
   const outcome = await client.status('ticket-0001', 'signed.credential');

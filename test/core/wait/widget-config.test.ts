@@ -13,6 +13,7 @@ test('valid attributes are normalised, with defaults', () => {
     returnUrl: undefined,
     admissionCookie: 'antichambre_admission',
     whenUnreachable: 'wait',
+    pass: undefined,
   });
   const full = parseWidgetConfig(
     { endpoint: 'https://file.example/api', room: 'r1', returnUrl: '/home', admissionCookie: 'ent_q', whenUnreachable: 'open' },
@@ -20,6 +21,18 @@ test('valid attributes are normalised, with defaults', () => {
   );
   assert.equal(full.returnUrl, 'https://ent.example/home');
   assert.equal(full.whenUnreachable, 'open');
+});
+
+test('the pass comes from the attribute, else from the first-party cookie antichambre_pass, else there is none', () => {
+  const base = { endpoint: '/api/v1', room: 'r1' };
+  const cookies = 'theme=dark; antichambre_pass=eyJ.cookie.sig; antichambre_admission=x';
+  assert.equal(parseWidgetConfig({ ...base, pass: 'eyJ.attr.sig' }, page, page, cookies).pass, 'eyJ.attr.sig');
+  assert.equal(parseWidgetConfig(base, page, page, cookies).pass, 'eyJ.cookie.sig');
+  assert.equal(parseWidgetConfig(base, page, page, 'antichambre_pass=first').pass, 'first');
+  assert.equal(parseWidgetConfig({ ...base, pass: '' }, page, page, cookies).pass, 'eyJ.cookie.sig', 'an empty attribute is no pass');
+  // Another cookie whose name merely ends or starts like it is not the pass.
+  assert.equal(parseWidgetConfig(base, page, page, 'old_antichambre_pass=a; antichambre_passes=b').pass, undefined);
+  assert.equal(parseWidgetConfig(base, page).pass, undefined);
 });
 
 test('the endpoint takes the one normal form the service worker compares with: no trailing slash, query or fragment', () => {

@@ -111,7 +111,7 @@ describe('waiting', () => {
     const joinedEvent = oneEvent(document, 'antichambre-joined');
     const positionEvent = oneEvent(document, 'antichambre-position');
     const el = await mount(endpoint);
-    expect((await joinedEvent).detail).to.deep.equal({ id: 'ticket-0001', position: 12, resumed: false });
+    expect((await joinedEvent).detail).to.deep.equal({ id: 'ticket-0001', position: 12, resumed: false, lane: undefined });
     expect((await positionEvent).detail).to.deep.equal({ position: 12, ahead: 11, etaSeconds: 300 });
     await untilText(el, /Vous êtes dans la file d’attente/);
     const text = panelText(el);
@@ -237,7 +237,7 @@ describe('failures keep the place', () => {
     const el = await mount(endpoint, uniqueRoom(), 'when-unreachable="open"');
     await until(() => slotShown(el), () => 'the login form appears', 15_000);
     expect((await faultRequests(scenario)).length).to.equal(4);
-    expect(warn.calledWithMatch(/never answered/)).to.be.true;
+    expect(warn.calledWithMatch(/queue API unreachable, pupil let in/)).to.be.true;
     expect(panelText(el)).to.equal('');
   });
 });

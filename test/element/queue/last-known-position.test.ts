@@ -41,7 +41,7 @@ describe('after a reload', () => {
     expect(panelText(el)).to.match(/Dernière mise à jour à \d\d:\d\d/);
     expect(panelText(el)).not.to.include('Dernière position connue');
     // The page hears of the place only once the server confirmed it.
-    expect((await joinedEvent).detail).to.deep.equal({ id: 'ticket-0001', position: 9, resumed: true });
+    expect((await joinedEvent).detail).to.deep.equal({ id: 'ticket-0001', position: 9, resumed: true, lane: undefined });
     await expect(el).to.be.accessible();
   });
 

@@ -28,6 +28,8 @@ export interface FaultRequest {
   at: number;
   method: string;
   key?: string;
+  /** The join body's `pass`, if it had one. */
+  pass?: string;
   authorization?: string;
 }
 
@@ -62,13 +64,14 @@ export async function faultMiddleware(ctx: Context, next: Next): Promise<void> {
   const [, scenario, id, release] = match;
   const route: Route = release ? 'release' : id ? 'status' : 'join';
   const body = ctx.method === 'POST' ? await readBody(ctx) : '';
-  let key: string | undefined;
+  let join: { key?: string; pass?: string } = {};
   try {
-    key = route === 'join' ? (JSON.parse(body) as { key?: string }).key : undefined;
+    if (route === 'join') join = JSON.parse(body) as typeof join;
   } catch {
-    key = undefined;
+    join = {};
   }
-  (logs.get(scenario) ?? logs.set(scenario, []).get(scenario)!).push({ route, at: Date.now(), method: ctx.method, key, authorization: ctx.get('authorization') || undefined });
+  const { key, pass } = join;
+  (logs.get(scenario) ?? logs.set(scenario, []).get(scenario)!).push({ route, at: Date.now(), method: ctx.method, key, pass, authorization: ctx.get('authorization') || undefined });
 
   const queue = scripts.get(scenario)?.[route];
   // The last scripted answer repeats, so "always 503" is a one-element script.

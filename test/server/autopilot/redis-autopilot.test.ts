@@ -42,3 +42,14 @@ test("the leader reads the merged window of every instance's pages", async () =>
   assert.deepEqual(shared, summarize(all.histogram(now)));
   assert.equal(shared.samples, 200);
 });
+
+test("a ticket's reports count once a minute and its first page double once, whichever instance hears them", async () => {
+  const { RedisReportGate } = await import('../../../src/server/autopilot/redis-samples.js');
+  const one = new RedisReportGate(redis, 'gate-room');
+  const two = new RedisReportGate(redis, 'gate-room');
+  assert.equal(await one.admit('t1', true), 2, 'the first report of a ticket, claimed first page');
+  assert.equal(await two.admit('t1', true), 0, 'the same minute on another instance: too soon');
+  await redis.del('antichambre:{autopilot:gate-room:report:t1}:last'); // as if a minute passed
+  assert.equal(await two.admit('t1', true), 1, 'a later report claiming a first page weighs 1');
+  assert.equal(await one.admit('t2', false), 1);
+});

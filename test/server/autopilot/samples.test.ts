@@ -59,3 +59,27 @@ test('5 % of reporters claiming 60-s failed pages do not make the seats fall', (
   assert.notEqual(decision.action, 'cut');
   assert.ok(decision.state.capacity >= 1_000, `seats ${decision.state.capacity}`);
 });
+
+test('a ticket that calls every report its first page votes double only once: 8 % of liars cannot cut the room', () => {
+  const pupils = new PupilSamples();
+  const t0 = 1_000_000;
+  // Minute 0: every ticket's first report (weight 2 for everyone, honest or not); minutes 1 and 2: the
+  // honest say firstPage false, the 8 liars keep claiming firstPage with failed pages.
+  for (let minute = 0; minute < 3; minute++) {
+    for (let i = 0; i < 100; i++) {
+      const liar = i < 8;
+      pupils.report(`t${i}`, { latencyMs: 300, error: liar, firstPage: liar || minute === 0 }, t0 + minute * 61_000 + i);
+    }
+  }
+  const since = t0 + 60_000; // the law counts evidence since its last change: minutes 1 and 2 (slices are 5 s)
+  const summary = pupils.summary(t0 + 2 * 61_000 + 200, since);
+  assert.equal(summary.samples, 200, 'after the first report, every ticket weighs 1 whatever it claims');
+  assert.equal(summary.errorShare, 0, `the liars' failed pages stay within the trimmed share: ${summary.errorShare}`);
+});
+
+test('ten minutes later, a ticket still cannot claim a first page again', () => {
+  const pupils = new PupilSamples();
+  pupils.report('t1', { latencyMs: 300, error: false, firstPage: true }, 0);
+  pupils.report('t1', { latencyMs: 300, error: false, firstPage: true }, 10 * 60_000);
+  assert.equal(pupils.summary(10 * 60_000 + 1).samples, 1);
+});

@@ -39,7 +39,7 @@ test('a missing or wrong admin token: "the admin token is missing or wrong", and
 test('a misspelled or unknown field is named, with the list of the allowed ones', async () => {
   const h = harness();
   const message = await refusal(await h.request(`/admin/rooms/${ROOM}`, put('{"capacty": 300}')), 400, 'bad-request');
-  assert.equal(message, 'Unknown field "capacty": a room\'s settings are capacity, admitPerMinute, open, opensAt.');
+  assert.match(message, /^Unknown field "capacty": a room's settings are capacity, admitPerMinute, open, opensAt, (\w+, )*passKeys(, \w+)*\.$/);
   assert.match(await refusal(await h.request(`/admin/rooms/${ROOM}`, put('{"capacity": 3, "name": "x"}')), 400, 'bad-request'), /^Unknown field "name": /);
 });
 

@@ -13,6 +13,7 @@ import { createRedisClient } from '../../../src/server/stores/redis-connection.j
 import { RedisStore } from '../../../src/server/stores/redis.js';
 import { REPLICA_GRACE_MS, REPLICA_SLOW_AFTER, REPLICA_WAIT_TIMEOUT_MS } from '../../../src/server/stores/replica-wait.js';
 import { startRedisCluster, type RedisClusterProcesses } from '../../support/redis-cluster.js';
+import { lanesConformance } from './lanes-conformance.js';
 import { roomPolicyConformance } from './room-policy-conformance.js';
 import { storeConformance } from './store-conformance.js';
 import { redisAvailable } from '../../support/redis-server.js';
@@ -58,6 +59,8 @@ if (redisAvailable('the Redis Cluster store suite')) {
 
   storeConformance('redis cluster store', async (options) => newStore(options));
   roomPolicyConformance('redis cluster store', async (options) => newStore(options));
+  // Lanes use more keys (lane lines by slot, redis-keys.ts): each script still keeps to its room's slot.
+  lanesConformance('redis cluster store', async (options) => newStore(options));
 
   test('redis cluster store: rooms on all three shards are listed by the admin listing', async () => {
     const store = newStore({ defaults: { capacity: 0, admitPerMinute: 60, open: true } });

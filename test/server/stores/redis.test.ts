@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisStore } from '../../../src/server/stores/redis.js';
 import { roomKeys } from '../../../src/server/stores/redis-keys.js';
+import { lanesConformance } from './lanes-conformance.js';
 import { roomPolicyConformance } from './room-policy-conformance.js';
 import { storeConformance } from './store-conformance.js';
 import { redisAvailable, startRedisServer, type RedisServer } from '../../support/redis-server.js';
@@ -24,6 +25,25 @@ if (redisAvailable('the Redis store conformance suite')) {
 
   storeConformance('redis store', async (options) => newStore(options));
   roomPolicyConformance('redis store', async (options) => newStore(options));
+  lanesConformance('redis store', async (options) => newStore(options));
+
+  test('redis store: a lane in a time zone only another instance knew is scheduled right (the zone is learnt)', async () => {
+    const a = newStore({ defaults: { capacity: 0, admitPerMinute: 60, open: true }, waitingTtlMs: 7_200_000 });
+    const b = newStore({ prefix: a.prefix, defaults: a.options.defaults, waitingTtlMs: 7_200_000 });
+    try {
+      // 08:00 UTC is 04:00 in New York (summer time): inside 04:00–05:00 there, outside in Paris (10:00).
+      await a.configureRoom('lycee-ny', { lanes: [{ name: 'personnels', share: 0.5, window: { from: '04:00', to: '05:00', timeZone: 'America/New_York' } }] }, T0);
+      await b.join('lycee-ny', 'key-ny-pupil-000000001', T0);
+      const staff = await b.join('lycee-ny', 'key-ny-staff-000000001', T0, undefined, 'personnels');
+      assert.deepEqual([staff.ticket.lane, staff.ticket.position], ['personnels', 1], 'open in New York: passes first');
+      const later = await b.status('lycee-ny', staff.ticket.id, T0 + 3_600_000 - 1000);
+      assert.equal(later?.ticket.position, 1);
+      const closed = await b.status('lycee-ny', staff.ticket.id, T0 + 3_600_000);
+      assert.equal(closed?.ticket.position, 2, 'at 05:00 in New York the lane closes: the pupil passes first');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
 
   test('redis store: a Redis that lost its script cache (restart, failover) is reloaded transparently', async () => {
     const store = newStore();

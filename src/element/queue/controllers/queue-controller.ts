@@ -140,7 +140,9 @@ export class QueueController implements ReactiveController {
   private report(prev: WaitingRoomSnapshot | undefined, next: WaitingRoomSnapshot): void {
     const status = next.status;
     if (status && !prev?.status) {
-      emit(this.host, 'antichambre-joined', { id: status.id, position: status.position, resumed: prev?.ticketId !== undefined });
+      emit(this.host, 'antichambre-joined', { id: status.id, position: status.position, resumed: prev?.ticketId !== undefined, lane: status.lane });
+      // For the integrator only: the pupil waits in the default line as if no pass had been sent.
+      if (status.passRefused) console.info(`<antichambre-queue>: ${status.passRefused}`);
     }
     if (next.phase === 'waiting' && status?.position != null) {
       const before = prev?.status;

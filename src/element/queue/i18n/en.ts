@@ -4,8 +4,6 @@ export const en: Messages = {
   locale: 'en-GB',
   joining: 'Joining the waiting line…',
   verifying: 'Checking your browser…',
-  announceFirst: (position) => `In the waiting line, you are number ${position}.`,
-  announce: (position) => `New position in the line: ${position}.`,
   admitted: 'It is your turn! You can sign in.',
   retryIn: (s) => `retrying in ${s} second${s > 1 ? 's' : ''}`,
   retryNow: 'Try again now',

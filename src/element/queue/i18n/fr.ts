@@ -10,9 +10,6 @@ export const fr = {
   joining: 'Connexion à la file d’attente…',
   /** While the browser solves the proof of work a room under attack asks for. */
   verifying: 'Vérification de votre navigateur…',
-  /** The first position said aloud; later ones (at most one a minute) are « Nouvelle position… ». */
-  announceFirst: (position: number) => `Dans la file d’attente, vous êtes en position ${position}.`,
-  announce: (position: number) => `Nouvelle position dans la file : ${position}.`,
   admitted: 'C’est votre tour ! Vous pouvez vous connecter.',
   retryIn: (s: number) => `nouvel essai dans ${sec(s)}`,
   retryNow: 'Réessayer maintenant',

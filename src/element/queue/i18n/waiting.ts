@@ -10,7 +10,15 @@ const min = (n: number) => `${n} minute${n > 1 ? 's' : ''}`;
 const fr = {
   title: 'Vous êtes dans la file d’attente',
   intro: 'Beaucoup d’élèves se connectent en ce moment.',
+  /** A pass put the ticket in a priority line (TicketStatus.lane): said plainly, and nothing of other lines. */
+  lane: (name: string) => `File prioritaire : ${name}`,
   position: 'Vous êtes en position',
+  /**
+   * The first position said aloud; later ones (at most one a minute) are « Nouvelle position… ». Here rather
+   * than in the login bundle (65 bytes gzipped): a position is only said once this chunk shows it.
+   */
+  announceFirst: (position: number) => `Dans la file d’attente, vous êtes en position ${position}.`,
+  announce: (position: number) => `Nouvelle position dans la file : ${position}.`,
   ahead: (n: number) => (n ? `${n} personne${n > 1 ? 's' : ''} devant vous` : 'Personne devant vous'),
   eta: (r: EtaRange | null) =>
     `Attente estimée : ${
@@ -30,7 +38,10 @@ export type WaitingTexts = typeof fr;
 const en: WaitingTexts = {
   title: 'You are in the waiting line',
   intro: 'Many pupils are signing in right now.',
+  lane: (name) => `Priority line: ${name}`,
   position: 'You are number',
+  announceFirst: (position) => `In the waiting line, you are number ${position}.`,
+  announce: (position) => `New position in the line: ${position}.`,
   ahead: (n) => (n ? `${n} ${n > 1 ? 'people' : 'person'} ahead of you` : 'Nobody ahead of you'),
   eta: (r) =>
     `Estimated wait: ${

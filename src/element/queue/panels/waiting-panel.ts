@@ -28,6 +28,10 @@ export interface WaitingView {
   turnNotice: unknown;
 }
 
+/** What the live region says of `position`: the first time, or a change (the component says when). */
+export const announcement = (lang: string, position: number, first: boolean): string =>
+  (first ? waitingTextsFor(lang).announceFirst : waitingTextsFor(lang).announce)(position);
+
 const styled = new WeakSet<LitElement>();
 const offered = new WeakSet<LitElement>();
 
@@ -48,7 +52,7 @@ export function waitingPanel({ host, lang, locale, level, snap, status, notice, 
   const time = new Date(snap.lastUpdate!).toLocaleTimeString(locale);
   const grace = status.admitGraceSeconds;
   // Templates are written without indentation: Lit ships their whitespace as is.
-  return html`<div part="panel" class="panel">${heading(level, t.title)}${notice}<p class="muted">${t.intro}</p>
+  return html`<div part="panel" class="panel">${heading(level, t.title)}${notice}${status.lane ? html`<p part="lane"><strong>${t.lane(status.lane)}</strong></p>` : ''}<p class="muted">${t.intro}</p>
 <p>${t.position} <strong part="position" class="position">${position}</strong></p><p>${t.ahead(status.ahead)}</p><p>${t.eta(etaRange(status))}</p>
 <progress part="progress" aria-label=${t.progress} max="100" value=${progress}></progress>
 <p class="muted">${t.keepOpen}${grace ? ` ${t.grace(Math.ceil(grace / 60))}` : ''}</p>${turnNotice}<p class="muted">${(snap.status ? t.updatedAt : t.lastKnown)(time)}</p></div>`;

@@ -1,4 +1,5 @@
--- configure(capacity, admitPerMinute, open, opensAt): '' keeps a field; opensAt 'null' removes the schedule.
+-- configure(capacity, admitPerMinute, open, opensAt, lanes): '' keeps a field; opensAt 'null' removes the schedule;
+-- lanes: their JSON (lane-schedule.ts), '[]' removes them (tickets waiting in a removed lane keep their place).
 local room, room_created = load_room(true)
 -- A configured room keeps its settings however long it stays unused (keep_alive).
 room.pinned = true
@@ -17,6 +18,12 @@ if ARGV[16] == 'null' then
 elseif ARGV[16] ~= '' then
   room.opensAt = tonumber(ARGV[16])
   redis.call('HSET', K_ROOM, 'opensAt', ARGV[16])
+end
+if ARGV[17] ~= nil and ARGV[17] ~= '' then
+  room.lanes = ARGV[17]
+  room.lane_list = nil
+  check_zones(room)
+  redis.call('HSET', K_ROOM, 'lanes', ARGV[17])
 end
 expire()
 admit(room)

@@ -8,7 +8,9 @@
 -- admittedAt"), 6 join keys (hash key -> id), 7 admissions (zset id -> ms), 8 audit log (list),
 -- 9 admissions not claimed yet (zset id -> admitted at, ms; these are in 4 too), 10 admissions that
 -- ended unclaimed (zset id -> ended at, ms; kept for the session TTL), 11 clients with a waiting ticket
--- (hash client -> "lastRound waiting", see fair_round), 12 the client of each waiting ticket (hash id -> client).
+-- (hash client -> "lastRound waiting", see fair_round), 12 the client of each waiting ticket (hash id -> client),
+-- 13 lanes in use (hash name -> "slot vt round", see "Lanes"), 14 the lane of each ticket not in the default lane
+-- (hash id -> name), 15 on: the lines of the other lanes, by slot (line-1, line-2, …).
 -- ARGV: 1 now, 2 waiting TTL, 3 session TTL, 4 stats window, 5 rate window (ms), 6-9 settings of a
 -- new room, declared or default (capacity, admitPerMinute, open 1/0, opensAt ms or ''), 10 room flags (below), 11 admit grace (ms),
 -- 12 max session (ms); the rest (from ARGV[13]) per script.
@@ -16,6 +18,8 @@ local K_ROOM, K_LINE, K_WSEEN, K_SSEEN = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local K_TICKETS, K_KEYS, K_ADMITS, K_AUDIT = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local K_UNCLAIMED, K_ENDED_UNCLAIMED = KEYS[9], KEYS[10]
 local K_CLIENTS, K_TICKET_CLIENT = KEYS[11], KEYS[12]
+local K_LANES, K_TICKET_LANE = KEYS[13], KEYS[14]
+local LANE_SLOTS = #KEYS - 14
 local now = tonumber(ARGV[1])
 local WAITING_TTL, SESSION_TTL = tonumber(ARGV[2]), tonumber(ARGV[3])
 local STATS_WINDOW, RATE_WINDOW = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -23,10 +27,16 @@ local STATS_WINDOW, RATE_WINDOW = tonumber(ARGV[4]), tonumber(ARGV[5])
 -- (ms: every key of a room unused this long expires, see keep_alive), declared 1/0 (the operator
 -- declared the room: any call recreates it from ARGV[6-9] and its settings never expire), create 1/0
 -- (this call may create the room: a join that the room-creation policy allows, or an admin call).
+-- After a newline: the minute of the day in each time zone the caller knows ("Europe/Paris=600 UTC=480": Lua
+-- has no time zones), then after another the lanes of a declared room (JSON, or nothing).
 local AUDIT, IDLE_TTL, DECLARED, MAY_CREATE
+local ZONE_MINUTES, DECLARED_LANES = {}, ''
 do
-  local audit, idle_ttl, declared, create = string.match(ARGV[10], '^(%d) (%d+) (%d) (%d)$')
+  local flags, zones, lanes = string.match(ARGV[10], '^([^\n]*)\n?([^\n]*)\n?(.*)$')
+  local audit, idle_ttl, declared, create = string.match(flags, '^(%d) (%d+) (%d) (%d)$')
   AUDIT, IDLE_TTL, DECLARED, MAY_CREATE = audit == '1', tonumber(idle_ttl), declared == '1', create == '1' or declared == '1'
+  for zone, minute in string.gmatch(zones or '', '([^ =]+)=(%d+)') do ZONE_MINUTES[zone] = tonumber(minute) end
+  DECLARED_LANES = lanes or ''
 end
 local ADMIT_GRACE = tonumber(ARGV[11])
 local MAX_SESSION = tonumber(ARGV[12])
@@ -47,16 +57,166 @@ end
 
 -- A new ticket's round, counted as its client's waiting ticket: the head round, or one past the client's
 -- last waiting ticket (fairRound). A join without a client ('') is its own client: the head round.
-local function fair_round(room, client)
-  if client == '' then return room.round end
-  local round, waiting = room.round, 0
+-- `head`: the round of the ticket's lane (room.round for the default lane); a client's turns in another
+-- lane are counted apart, under "lane|client".
+local function fair_round(head, client)
+  if client == '' then return head end
+  local round, waiting = head, 0
   local turns = redis.call('HGET', K_CLIENTS, client)
   if turns then
     local last, count = string.match(turns, '^(%d+) (%d+)$')
-    if last then round, waiting = math.max(room.round, tonumber(last) + 1), tonumber(count) end
+    if last then round, waiting = math.max(head, tonumber(last) + 1), tonumber(count) end
   end
   redis.call('HSET', K_CLIENTS, client, string.format('%d %d', round, waiting + 1))
   return round
+end
+
+
+-- Lanes (src/server/stores/lane-schedule.ts, which this mirrors): the default lane's line is K_LINE, each
+-- other lane in use has a slot (its line is KEYS[14 + slot]) and a stride-scheduling virtual time, in
+-- K_LANES. A room without lanes never writes K_LANES: everything below then takes the one-line path.
+-- The room this script loaded (load_room): what remove_ticket checks a removed lane against.
+local ROOM_NOW = nil
+
+local function lane_config(room)
+  if room.lane_list == nil then
+    room.lane_list = {}
+    if room.lanes ~= nil and room.lanes ~= '' then room.lane_list = cjson.decode(room.lanes) end
+  end
+  return room.lane_list
+end
+
+local function configured_lane(room, name)
+  for _, lane in ipairs(lane_config(room)) do
+    if lane.name == name then return lane end
+  end
+  return nil
+end
+
+local function default_share(room)
+  local sum = 0
+  for _, lane in ipairs(lane_config(room)) do sum = sum + lane.share end
+  return math.max(0, 1 - sum)
+end
+
+local function minute_of(time)
+  local hour, minute = string.match(time, '^(%d%d):(%d%d)$')
+  return tonumber(hour) * 60 + tonumber(minute)
+end
+
+-- laneShareAt: a lane no longer configured drains at the default share.
+local function share_at(room, name)
+  local lane = configured_lane(room, name)
+  if not lane then return default_share(room) end
+  local window = lane.window
+  if type(window) ~= 'table' then return lane.share end
+  local minute = ZONE_MINUTES[window.timeZone or 'Europe/Paris']
+  local from = minute_of(window.from)
+  local to = (type(window.to) == 'string') and minute_of(window.to) or 1440
+  local inside
+  if from <= to then inside = minute >= from and minute < to else inside = minute >= from or minute < to end
+  if inside then return lane.share end
+  return tonumber(window.shareOutside) or 0
+end
+
+-- Every time zone of the room's lanes must be among those the caller gave: checked before any write, so
+-- the caller can learn the zone and run the script again (redis.ts).
+local function check_zones(room)
+  for _, lane in ipairs(lane_config(room)) do
+    local zone = type(lane.window) == 'table' and (lane.window.timeZone or 'Europe/Paris')
+    if zone and not ZONE_MINUTES[zone] then error({ err = 'ANTICHAMBRE-ZONE ' .. zone }) end
+  end
+end
+
+local function line_key(slot)
+  if slot == 0 then return K_LINE end
+  return KEYS[14 + slot]
+end
+
+-- The lanes holding a slot, by name: { name, slot, vt, round }; the default lane's entry has slot 0.
+local function lane_states()
+  local all = redis.call('HGETALL', K_LANES)
+  local states, used = {}, false
+  for i = 1, #all, 2 do
+    local slot, vt, round = string.match(all[i + 1], '^(%d+) (%S+) (%d+)$')
+    if slot then
+      states[all[i]] = { name = all[i], slot = tonumber(slot), vt = tonumber(vt), round = tonumber(round) }
+      if tonumber(slot) > 0 then used = true end
+    end
+  end
+  return states, used
+end
+
+local function save_lane(state)
+  redis.call('HSET', K_LANES, state.name, string.format('%d %.17g %d', state.slot, state.vt, state.round))
+end
+
+-- The room's virtual time (gvt in lane-schedule.ts), kept beside the lanes under a name no lane can have.
+local function room_vt()
+  return tonumber(redis.call('HGET', K_LANES, ':gvt')) or 0
+end
+
+local function save_room_vt(gvt)
+  redis.call('HSET', K_LANES, ':gvt', string.format('%.17g', gvt))
+end
+
+local function default_state(states)
+  return states['default'] or { name = 'default', slot = 0, vt = 0, round = 0 }
+end
+
+-- The line a ticket waits in.
+local function line_of(id, states)
+  local lane = redis.call('HGET', K_TICKET_LANE, id)
+  local state = lane and states[lane]
+  return state and line_key(state.slot) or K_LINE
+end
+
+local function total_waiting(states)
+  local waiting = redis.call('ZCARD', K_LINE)
+  for _, state in pairs(states) do
+    if state.slot > 0 then waiting = waiting + redis.call('ZCARD', line_key(state.slot)) end
+  end
+  return waiting
+end
+
+-- The lanes in scheduling order (configured ones as listed, the default, then removed ones by name), each
+-- with its share at now and how many wait in it.
+local function lane_turns(room, states)
+  local turns, seen = {}, {}
+  local function add(state)
+    seen[state.name] = true
+    turns[#turns + 1] = { state = state, share = share_at(room, state.name), vt = state.vt, waiting = redis.call('ZCARD', line_key(state.slot)) }
+  end
+  for _, lane in ipairs(lane_config(room)) do
+    if states[lane.name] then add(states[lane.name]) end
+  end
+  add(default_state(states))
+  local removed = {}
+  for name, state in pairs(states) do
+    if not seen[name] then removed[#removed + 1] = state end
+  end
+  table.sort(removed, function(a, b) return a.name < b.name end)
+  for _, state in ipairs(removed) do add(state) end
+  return turns
+end
+
+-- Virtual times are sums of 1/share: compared with a tolerance (lane-schedule.ts).
+local EPSILON = 1e-9
+
+-- pickLane: the waiting lane with a share and the smallest vt, the first listed on ties.
+local function pick_lane(turns)
+  local best = nil
+  for _, turn in ipairs(turns) do
+    if turn.waiting > 0 and turn.share > 0 and (best == nil or turn.vt < best.vt) then best = turn end
+  end
+  return best
+end
+
+-- A lane no longer configured gives its slot back with its last ticket.
+local function forget_lane_if_done(room, state)
+  if state.slot > 0 and not configured_lane(room, state.name) and redis.call('ZCARD', line_key(state.slot)) == 0 then
+    redis.call('HDEL', K_LANES, state.name)
+  end
 end
 
 -- Nobody waits (the line, pre-queue included, and the clients are empty) and round or seq has used half
@@ -66,7 +226,7 @@ end
 -- growing in all but that case. Positions are ranks, so no pupil sees it (FairLine.restart).
 local function restart_line(room)
   if room.round < 1048576 and room.seq < 2147483648 then return end
-  if redis.call('ZCARD', K_LINE) > 0 or redis.call('EXISTS', K_CLIENTS) == 1 then return end
+  if total_waiting(lane_states()) > 0 or redis.call('EXISTS', K_CLIENTS) == 1 then return end
   room.round, room.seq = 0, 0
   redis.call('HSET', K_ROOM, 'round', 0, 'seq', 0)
 end
@@ -106,7 +266,7 @@ local function consistent()
   -- A client's entry exists while one of its tickets waits, and so does that ticket's owner entry: both
   -- hashes exist or neither. One lost alone is rebuilt from the other (repair), never left to count an
   -- address as waiting for ever (its keys' expiry is pushed back by every call).
-  return tickets == redis.call('HLEN', K_KEYS) and waiting == redis.call('ZCARD', K_LINE)
+  return tickets == redis.call('HLEN', K_KEYS) and waiting == total_waiting(lane_states())
     and tickets == waiting + sessions and redis.call('ZCARD', K_UNCLAIMED) <= sessions
     and redis.call('EXISTS', K_CLIENTS) == redis.call('EXISTS', K_TICKET_CLIENT)
 end
@@ -129,19 +289,30 @@ local function repair(room)
     end
   end
   redis.call('DEL', K_KEYS)
+  -- A lane line whose lane entry is lost: its tickets go back to the default line in join order (below).
+  local states = lane_states()
+  local slotted = {}
+  for _, state in pairs(states) do slotted[state.slot] = true end
+  for slot = 1, LANE_SLOTS do
+    if not slotted[slot] then redis.call('DEL', line_key(slot)) end
+  end
   local records = redis.call('HGETALL', K_TICKETS)
   local missing = {}
   for i = 1, #records, 2 do
     local id = records[i]
     local key, created, admitted = parse_ticket(records[i + 1])
     redis.call('HSET', K_KEYS, key, id)
+    local line = line_of(id, states)
     if admitted then
-      redis.call('ZREM', K_LINE, id)
+      redis.call('ZREM', line, id)
       redis.call('ZREM', K_WSEEN, id)
       redis.call('ZADD', K_SSEEN, 'NX', now, id)
     else
       redis.call('ZADD', K_WSEEN, 'NX', now, id)
-      if not redis.call('ZSCORE', K_LINE, id) then missing[#missing + 1] = { id, created or now } end
+      if not redis.call('ZSCORE', line, id) then
+        missing[#missing + 1] = { id, created or now }
+        redis.call('HDEL', K_TICKET_LANE, id)
+      end
     end
   end
   table.sort(missing, function(a, b) return a[2] < b[2] or (a[2] == b[2] and a[1] < b[1]) end)
@@ -166,7 +337,7 @@ local function repair(room)
     local turns = {}
     redis.call('DEL', K_CLIENTS)
     for i = 1, #owners, 2 do
-      local score = redis.call('ZSCORE', K_LINE, owners[i])
+      local score = redis.call('ZSCORE', line_of(owners[i], states), owners[i])
       if score then
         local client, round = owners[i + 1], round_of(tonumber(score))
         local t = turns[client] or { round, 0 }
@@ -176,6 +347,10 @@ local function repair(room)
       end
     end
     for client, t in pairs(turns) do redis.call('HSET', K_CLIENTS, client, string.format('%d %d', t[1], t[2])) end
+  end
+  local laned = redis.call('HKEYS', K_TICKET_LANE)
+  for _, id in ipairs(laned) do
+    if redis.call('HEXISTS', K_TICKETS, id) == 0 then redis.call('HDEL', K_TICKET_LANE, id) end
   end
   local unclaimed = redis.call('ZRANGE', K_UNCLAIMED, 0, -1)
   for _, id in ipairs(unclaimed) do
@@ -189,7 +364,7 @@ end
 -- latest `now` it saw and never goes back, so a ticket cannot expire and then come back to life
 -- because the next request came from a slower clock.
 local function load_room(create)
-  local f = redis.call('HMGET', K_ROOM, 'capacity', 'admitPerMinute', 'open', 'opensAt', 'createdAt', 'seq', 'clock', 'pinned', 'round')
+  local f = redis.call('HMGET', K_ROOM, 'capacity', 'admitPerMinute', 'open', 'opensAt', 'createdAt', 'seq', 'clock', 'pinned', 'round', 'lanes')
   if not f[1] then
     local orphans = redis.call('EXISTS', K_TICKETS, K_LINE, K_WSEEN, K_SSEEN) > 0
     if not orphans and not (create and MAY_CREATE) then return nil, false end
@@ -206,23 +381,27 @@ local function load_room(create)
     local room = {
       capacity = tonumber(ARGV[6]), admitPerMinute = tonumber(ARGV[7]), open = tonumber(ARGV[8]),
       opensAt = tonumber(ARGV[9]), createdAt = now, seq = math.floor(seq), pinned = DECLARED,
-      round = round_of(first),
+      round = round_of(first), lanes = DECLARED and DECLARED_LANES or '',
     }
+    check_zones(room)
     redis.call('HSET', K_ROOM, 'capacity', room.capacity, 'admitPerMinute', room.admitPerMinute,
       'open', room.open, 'opensAt', ARGV[9], 'createdAt', now, 'seq', room.seq, 'clock', now,
-      'pinned', DECLARED and 1 or 0, 'round', room.round)
+      'pinned', DECLARED and 1 or 0, 'round', room.round, 'lanes', room.lanes)
+    ROOM_NOW = room
     if orphans and not consistent() then repair(room) end
     return room, not orphans
   end
   -- Fields read with fallbacks: a hash that lost some (a partial restore) still loads.
   local clock = tonumber(f[7]) or now
-  if clock > now then now = clock elseif clock < now then redis.call('HSET', K_ROOM, 'clock', now) end
   local room = {
     capacity = tonumber(f[1]) or tonumber(ARGV[6]), admitPerMinute = tonumber(f[2]) or tonumber(ARGV[7]),
     open = tonumber(f[3]) or tonumber(ARGV[8]), opensAt = tonumber(f[4]), createdAt = tonumber(f[5]) or now,
     -- A room made before rooms could expire has no 'pinned' field: kept, as it always was.
-    seq = tonumber(f[6]) or 0, pinned = f[8] ~= '0', round = tonumber(f[9]) or 0,
+    seq = tonumber(f[6]) or 0, pinned = f[8] ~= '0', round = tonumber(f[9]) or 0, lanes = f[10] or '',
   }
+  check_zones(room)
+  ROOM_NOW = room
+  if clock > now then now = clock elseif clock < now then redis.call('HSET', K_ROOM, 'clock', now) end
   if not consistent() then repair(room) end
   return room, false
 end
@@ -231,7 +410,10 @@ end
 -- somebody asks about, so without this a room joined once and abandoned would stay in Redis for
 -- good. The settings of a room an admin configured or the operator declared do not expire.
 local function keep_alive(room)
-  for i = 2, #KEYS do redis.call('PEXPIRE', KEYS[i], IDLE_TTL) end
+  for i = 2, 14 do redis.call('PEXPIRE', KEYS[i], IDLE_TTL) end
+  for _, state in pairs(lane_states()) do
+    if state.slot > 0 then redis.call('PEXPIRE', line_key(state.slot), IDLE_TTL) end
+  end
   if not room.pinned then redis.call('PEXPIRE', K_ROOM, IDLE_TTL) end
 end
 
@@ -242,6 +424,15 @@ local function remove_ticket(id)
   if redis.call('HGET', K_KEYS, key) == id then redis.call('HDEL', K_KEYS, key) end
   redis.call('HDEL', K_TICKETS, id)
   leave_round(id)
+  local lane = redis.call('HGET', K_TICKET_LANE, id)
+  if lane then
+    redis.call('HDEL', K_TICKET_LANE, id)
+    local state = lane_states()[lane]
+    if state then
+      redis.call('ZREM', line_key(state.slot), id)
+      forget_lane_if_done(ROOM_NOW, state)
+    end
+  end
   redis.call('ZREM', K_LINE, id)
   redis.call('ZREM', K_WSEEN, id)
   redis.call('ZREM', K_SSEEN, id)
@@ -277,8 +468,35 @@ local function seen_score(at, admitted_at)
   return math.min(at, admitted_at + MAX_SESSION - SESSION_TTL)
 end
 
+-- One ticket of the front of its lane's line gets a seat. `score`: its line score, for the audit log.
+local function admit_one(id, score, line, active)
+  leave_round(id)
+  local key, created = parse_ticket(redis.call('HGET', K_TICKETS, id))
+  redis.call('HSET', K_TICKETS, id, key .. '|' .. created .. '|' .. now)
+  redis.call('ZREM', line, id)
+  redis.call('ZREM', K_WSEEN, id)
+  redis.call('ZADD', K_SSEEN, seen_score(now, now), id) -- the session TTL starts at admission
+  redis.call('ZADD', K_UNCLAIMED, now, id)
+  redis.call('ZADD', K_ADMITS, now, id)
+  if AUDIT then redis.call('RPUSH', K_AUDIT, score .. ' ' .. id .. ' ' .. active .. ' ' .. now) end
+end
+
+-- Admissions follow each line's order: the last one's round is the head round of its lane (fair_round).
+local function raise_round(room, state, score)
+  local round = round_of(tonumber(score))
+  if state == nil then
+    if round > room.round then
+      room.round = round
+      redis.call('HSET', K_ROOM, 'round', round)
+    end
+  elseif round > state.round then
+    state.round = round
+  end
+end
+
 -- Admits the front of the line within capacity and the sliding-window rate. Mirrors
--- admissionsAllowed() in src/server/room-policy/pacing.ts, which the memory store calls.
+-- admissionsAllowed() in src/server/room-policy/pacing.ts, which the memory store calls. With lanes in
+-- use, each seat goes to the lane pick_lane names (lane-schedule.ts, as memory-room.ts does).
 local function admit(room)
   redis.call('ZREMRANGEBYSCORE', K_ADMITS, '-inf', now - math.max(STATS_WINDOW, RATE_WINDOW))
   if room.open ~= 1 or before_opening(room) then return end
@@ -286,27 +504,60 @@ local function admit(room)
   local recent = redis.call('ZCOUNT', K_ADMITS, '(' .. (now - RATE_WINDOW), '+inf')
   local allowed = math.min(room.capacity - active, room.admitPerMinute - recent)
   if allowed <= 0 then return end
-  local front = redis.call('ZRANGE', K_LINE, 0, allowed - 1, 'WITHSCORES')
-  for i = 1, #front, 2 do
-    local id = front[i]
-    leave_round(id)
-    local key, created = parse_ticket(redis.call('HGET', K_TICKETS, id))
-    redis.call('HSET', K_TICKETS, id, key .. '|' .. created .. '|' .. now)
-    redis.call('ZREM', K_LINE, id)
-    redis.call('ZREM', K_WSEEN, id)
-    redis.call('ZADD', K_SSEEN, seen_score(now, now), id) -- the session TTL starts at admission
-    redis.call('ZADD', K_UNCLAIMED, now, id)
-    redis.call('ZADD', K_ADMITS, now, id)
-    active = active + 1
-    if AUDIT then redis.call('RPUSH', K_AUDIT, front[i + 1] .. ' ' .. id .. ' ' .. active .. ' ' .. now) end
+  local states, used = lane_states()
+  if not used then
+    local front = redis.call('ZRANGE', K_LINE, 0, allowed - 1, 'WITHSCORES')
+    for i = 1, #front, 2 do
+      active = active + 1
+      admit_one(front[i], front[i + 1], K_LINE, active)
+    end
+    if #front > 0 then
+      redis.call('HINCRBY', K_ROOM, 'admitted', #front / 2)
+      raise_round(room, nil, front[#front])
+      -- The default lane's virtual time runs while it is alone, so a lane that fills later starts level.
+      if #lane_config(room) > 0 then
+        local state = default_state(states)
+        local stride = 1 / default_share(room)
+        save_room_vt(state.vt + (#front / 2 - 1) * stride)
+        state.vt = state.vt + (#front / 2) * stride
+        save_lane(state)
+      end
+    end
+    return
   end
-  if #front > 0 then
-    redis.call('HINCRBY', K_ROOM, 'admitted', #front / 2)
-    -- Admissions follow the line's order: the last one's round is the head round (fair_round).
-    local round = round_of(tonumber(front[#front]))
-    if round > room.round then
-      room.round = round
-      redis.call('HSET', K_ROOM, 'round', round)
+  local turns = lane_turns(room, states)
+  local admitted = 0
+  local gvt = room_vt()
+  for _ = 1, allowed do
+    local turn = pick_lane(turns)
+    if not turn then break end
+    gvt = turn.vt
+    local line = line_key(turn.state.slot)
+    local front = redis.call('ZRANGE', line, 0, 0, 'WITHSCORES')
+    active = active + 1
+    admit_one(front[1], front[2], line, active)
+    turn.vt = turn.vt + 1 / turn.share
+    turn.state.vt = turn.vt
+    turn.waiting = turn.waiting - 1
+    raise_round(room, turn.state.slot > 0 and turn.state or nil, front[2])
+    admitted = admitted + 1
+  end
+  if admitted > 0 then redis.call('HINCRBY', K_ROOM, 'admitted', admitted) end
+  save_room_vt(gvt)
+  -- liftClosedLanes: a lane waiting outside its window keeps level with the room's virtual time.
+  for _, turn in ipairs(turns) do
+    if turn.waiting > 0 and turn.share <= 0 and turn.vt < gvt then
+      turn.vt = gvt
+      turn.state.vt = gvt
+    end
+  end
+  for _, turn in ipairs(turns) do
+    if turn.state.slot == 0 then
+      save_lane(turn.state)
+    elseif turn.waiting == 0 and not configured_lane(room, turn.state.name) then
+      redis.call('HDEL', K_LANES, turn.state.name)
+    else
+      save_lane(turn.state)
     end
   end
 end
@@ -325,28 +576,56 @@ local function room_reply(room, created)
   local totals = redis.call('HMGET', K_ROOM, 'admitted', 'expiredWaiting', 'expiredSessions', 'released')
   return {
     room.capacity, room.admitPerMinute, room.open, opens_at, room.createdAt,
-    redis.call('ZCARD', K_LINE), redis.call('ZCARD', K_SSEEN),
+    total_waiting(lane_states()), redis.call('ZCARD', K_SSEEN),
     redis.call('ZCOUNT', K_ADMITS, '(' .. (now - STATS_WINDOW), '+inf'),
     tonumber(totals[1]) or 0, tonumber(totals[2]) or 0, tonumber(totals[3]) or 0, tonumber(totals[4]) or 0,
-    created and 1 or 0,
+    room.lanes or '', created and 1 or 0,
   }
 end
 
--- A ticket's fields (id, admitted 1/0, position, createdAt, admittedAt or -1, created 1/0). A
--- pre-queued pupil's rank is the secret draw: it gets the last place the draw can give instead (see
--- join.lua).
+-- A ticket's fields (id, admitted 1/0, position, createdAt, admittedAt or -1, created 1/0, lane or '').
+-- A pre-queued pupil's rank is the secret draw: it gets the last place the draw can give instead (see
+-- join.lua). With lanes, the place counts who passes before from every lane (aheadAcrossLanes).
 local function ticket_fields(room, id, created)
   local key, created_at, admitted_at = parse_ticket(redis.call('HGET', K_TICKETS, id))
+  local lane = redis.call('HGET', K_TICKET_LANE, id) or ''
   local position = 0
   if not admitted_at then
-    local score = tonumber(redis.call('ZSCORE', K_LINE, id))
+    local states, used = lane_states()
+    local line = line_of(id, states)
+    local score = tonumber(redis.call('ZSCORE', line, id))
     if before_opening(room) and score - round_of(score) * ROUND > room.seq then
-      position = redis.call('ZCARD', K_LINE)
+      position = total_waiting(states)
     else
-      position = redis.call('ZRANK', K_LINE, id) + 1
+      position = redis.call('ZRANK', line, id) + 1
+      if used then
+        -- aheadAcrossLanes (lane-schedule.ts): the tickets each other lane gets picked before this one.
+        local ahead, turns, own = position - 1, lane_turns(room, states), nil
+        for i, turn in ipairs(turns) do
+          if line_key(turn.state.slot) == line then own = i end
+        end
+        local mine = turns[own]
+        local target = mine.share > 0 and (mine.vt + ahead / mine.share) or 0
+        for i, turn in ipairs(turns) do
+          if i ~= own and turn.waiting > 0 and turn.share > 0 then
+            local before
+            if mine.share <= 0 then
+              before = turn.waiting
+            else
+              local limit = (target - turn.vt) * turn.share
+              if i < own then
+                before = limit < -EPSILON and 0 or math.floor(limit + EPSILON) + 1
+              else
+                before = limit <= EPSILON and 0 or math.ceil(limit - EPSILON)
+              end
+            end
+            position = position + math.min(turn.waiting, before)
+          end
+        end
+      end
     end
   end
-  return { id, admitted_at and 1 or 0, position, created_at, admitted_at or -1, created and 1 or 0 }
+  return { id, admitted_at and 1 or 0, position, created_at, admitted_at or -1, created and 1 or 0, lane }
 end
 
 -- A ticket, then its room.
