@@ -98,7 +98,7 @@ test('after a cut, the seats stop at the sessions held once recent evidence show
     assert.equal(decide(afterCut, input({ active: 900, ...over }), bounds).state.capacity, 600);
 });
 
-// The real-ENT timeline (test/e2e/autopilot-real-ent.test.ts): 8 workers lose 4, the law cuts 103 → 51 seats.
+// The real-ENT timeline (test/real-ent/autopilot-real-ent.test.ts): 8 workers lose 4, the law cuts 103 → 51 seats.
 const afterHalving: LawState = { capacity: 51, admitPerMinute: 263, evidenceFrom: 47_000, changedAt: 47_000 };
 const drainOverload = { samples: 40, p95Ms: 1_900, errorShare: 0.2, timeoutShare: 0.2 };
 const realEnt: AutopilotBounds = { targetMs: 500, minCapacity: 20, maxCapacity: 200, minAdmitPerMinute: 60, maxAdmitPerMinute: 1_200 };
