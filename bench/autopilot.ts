@@ -67,19 +67,19 @@ const rows = results.map((r) => ({
   placesLost: r.placesLost,
   fifoInversions: r.fifoInversions,
   // Pupils admitted within the range shown at their first status and at mid-wait (src/sim/eta-calibration.ts).
-  etaWithinRangeShare: Number(etaCalibration(r, DEFAULT_MORNING).withinRangeShare.toFixed(3)),
+  ...((c) => ({ etaWithinRangeShare: Number(c.withinRangeShare.toFixed(3)), etaMedianWidthMinutes: Number(c.medianWidthMinutes.toFixed(1)) }))(etaCalibration(r, DEFAULT_MORNING)),
   ...(r.name === 'autopilot' ? milestones(r, oracleResult, DEFAULT_MORNING) : {}),
 }));
 if (values.json) console.log(JSON.stringify({ policies: rows }));
 else {
   const seconds = (value: number | null | undefined): string => (value === undefined ? '–' : value === null ? 'never' : String(value));
   console.log(`oracle (best fixed in hindsight): ${best.capacity} seats, ${best.admitPerMinute}/min`);
-  console.log('| policy | s over target | failed pages | last in (min) | mean wait (s) | p95 wait (s) | places lost | FIFO inversions | ETA within range | reach 80 % (s) | under target after drop (s) | back to 80 % (s) |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| policy | s over target | failed pages | last in (min) | mean wait (s) | p95 wait (s) | places lost | FIFO inversions | ETA within range | ETA range width, median (min) | reach 80 % (s) | under target after drop (s) | back to 80 % (s) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const m = r as Partial<ReturnType<typeof milestones>>;
     console.log(
-      `| ${r.name} | ${r.overTargetSeconds} | ${(r.failedPageShare * 100).toFixed(2)} % | ${r.lastInMinutes} | ${r.meanWaitS} | ${r.p95WaitS} | ${r.placesLost} | ${r.fifoInversions} | ${(r.etaWithinRangeShare * 100).toFixed(1)} % | ${seconds(m.reach80S)} | ${seconds(m.underTargetAfterDropS)} | ${seconds(m.back80AfterRecoveryS)} |`,
+      `| ${r.name} | ${r.overTargetSeconds} | ${(r.failedPageShare * 100).toFixed(2)} % | ${r.lastInMinutes} | ${r.meanWaitS} | ${r.p95WaitS} | ${r.placesLost} | ${r.fifoInversions} | ${(r.etaWithinRangeShare * 100).toFixed(1)} % | ${r.etaMedianWidthMinutes} | ${seconds(m.reach80S)} | ${seconds(m.underTargetAfterDropS)} | ${seconds(m.back80AfterRecoveryS)} |`,
     );
   }
   for (const r of results) if (r.pupilsLeft > 0) console.log(`${r.name}: ${r.pupilsLeft} pupils still waiting after ${DEFAULT_MORNING.maxS / 3600} h`);

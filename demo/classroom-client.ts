@@ -1,6 +1,6 @@
 /**
  * The teachers' page's calls to its demo server (`/demo/api`, demo/server/demo-api.ts): open a classroom,
- * read its counters, change its settings, add pupils, take its server down, close it. `fetch` is injected.
+ * read its counters, change its settings, add pupils, take its server down, slow its ENT down, close it. `fetch` is injected.
  */
 import type { ClassroomCounters, ClassroomSettings } from './server/demo-classroom.js';
 
@@ -27,6 +27,8 @@ export interface ClassroomApi {
   configure(id: string, patch: Partial<ClassroomSettings>): Promise<ClassroomCounters>;
   addPupils(id: string, count: number): Promise<ClassroomCounters & { added: number }>;
   outage(id: string): Promise<ClassroomCounters>;
+  /** « L'ENT ralentit »: the classroom's modelled ENT serves half as much for a while. */
+  slowDown(id: string): Promise<ClassroomCounters>;
   close(id: string): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export function classroomApi(base = '/demo/api', fetchFn: typeof fetch = (...arg
     configure: (id, patch) => call('PUT', at(id), patch),
     addPupils: (id, count) => call('POST', `${at(id)}/pupils`, { count }),
     outage: (id) => call('POST', `${at(id)}/outage`),
+    slowDown: (id) => call('POST', `${at(id)}/slowdown`),
     close: (id) => call('DELETE', at(id)),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { classroomApi, DemoApiError, type ClassroomApi, type ClassroomCounters } from './classroom-client.js';
 import { isPupilReport, ROOM_PARAM, TEACHER, type PupilReport, type TeacherCommand } from './pupil-messages.js';
-import { describePupil, formatCount, plural } from './live-demo-text.js';
+import { describeConnected, describeEnt, describePupil, formatCount, plural, slowdownNews, slowdownStarted, type SlowdownWatch } from './live-demo-text.js';
 
 const POLL_MS = 2000;
 const SETTINGS = {
@@ -27,6 +27,10 @@ export function mountLiveDemo(root: HTMLElement, api: ClassroomApi = classroomAp
   let classroomId: string | undefined;
   let frame: HTMLIFrameElement | undefined;
   let lastOutage = 0;
+  /** Set by « L'ENT ralentit » until its outcome has been said (the seats falling, the ENT whole again). */
+  let slowdown: SlowdownWatch | undefined;
+  /** Presses of « L'ENT ralentit »: counters asked for before the last press say nothing about it. */
+  let slowdownPresses = 0;
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
   /** The opening and the poll under way: whoever asks again meanwhile shares them (one classroom, one timer). */
   let opening: Promise<ClassroomCounters> | undefined;
@@ -39,10 +43,19 @@ export function mountLiveDemo(root: HTMLElement, api: ClassroomApi = classroomAp
     requestAnimationFrame(() => (announcer.textContent = text));
   }
 
-  function show(counters: ClassroomCounters): void {
+  /** `current`: asked for after the last « L'ENT ralentit » (an older answer would say it is already over). */
+  function show(counters: ClassroomCounters, current = true): void {
     $('#compte-attente').textContent = formatCount(counters.waiting);
-    $('#compte-connectes').textContent = `${formatCount(counters.active)} sur ${formatCount(counters.capacity)}`;
+    $('#compte-connectes').textContent = describeConnected(counters.active, counters.capacity);
     $('#compte-simules').textContent = formatCount(counters.simulated);
+    $('#compte-places').textContent = formatCount(counters.capacity);
+    $('#compte-rythme').textContent = `${formatCount(counters.admitPerMinute)} par minute`;
+    $('#compte-ent').textContent = counters.entSeats === undefined ? '—' : describeEnt(counters.entSeats, counters.entSlowSeconds);
+    if (slowdown && current) {
+      const news = slowdownNews(slowdown, { seats: counters.capacity, slowSeconds: counters.entSlowSeconds });
+      slowdown = news.watch;
+      if (news.sentence) announce(news.sentence);
+    }
     outageBanner.hidden = counters.outageSeconds === 0;
     outageBanner.textContent = `Serveur en panne : il répond de nouveau dans ${counters.outageSeconds} s.`;
     if (lastOutage > 0 && counters.outageSeconds === 0) {
@@ -73,6 +86,7 @@ export function mountLiveDemo(root: HTMLElement, api: ClassroomApi = classroomAp
       const counters = await api.open();
       classroomId = counters.id;
       lastOutage = 0;
+      slowdown = undefined;
       fillSettings(counters);
       show(counters);
       showPhone(counters.room);
@@ -97,9 +111,10 @@ export function mountLiveDemo(root: HTMLElement, api: ClassroomApi = classroomAp
       await openClassroom();
       return;
     }
+    const presses = slowdownPresses;
     try {
       const counters = await api.counters(asked);
-      if (classroomId === asked) show(counters); // else "Recommencer" replaced it meanwhile
+      if (classroomId === asked) show(counters, presses === slowdownPresses); // else "Recommencer" replaced it meanwhile
     } catch (error) {
       if (!(error instanceof DemoApiError && error.code === 'room-not-found')) throw error;
       // Closed (the tab was hidden a long while) or the server restarted: start over, unless already done.
@@ -159,6 +174,14 @@ export function mountLiveDemo(root: HTMLElement, api: ClassroomApi = classroomAp
       const counters = await api.outage(at);
       show(counters);
       return `Le serveur est en panne pour ${counters.outageSeconds} secondes. Le téléphone le remarque à sa prochaine demande, et garde sa place.`;
+    },
+    'ralentir': async (at) => {
+      const counters = await api.slowDown(at);
+      slowdownPresses++;
+      // The seats at the press: their fall, when the autopilot sees the slow pages, is said at a later poll.
+      slowdown = { seatsBefore: counters.capacity, followed: false };
+      show(counters);
+      return slowdownStarted(counters.entSlowSeconds, counters.capacity);
     },
     'recommencer': async (at) => {
       const counters = await openClassroom(at);

@@ -65,14 +65,10 @@ run('element in Chromium', process.execPath, [
 // 290–298 s (two runs, all green), for they mostly wait on real clocks (a 20-s countdown, an idle release)
 // rather than compute. In-process tests run first: their failures are the cheapest to read.
 const IN_PROCESS = ['test/core', 'test/sw', 'test/server', 'test/sim', 'test/demo', 'test/package'];
-// Kept out of `npm test` until it passes every run: the autopilot against a real slow ENT behind nginx
-// (`npm run test:real-ent`, ~95 s) passed 4 runs, then failed in `.ci/run` at 61b9820 (the law cut the halved ENT’s
-// seats to 28, under the 33–65 band: a second cut while still draining); issue 16 says so.
-const NOT_YET_STEADY = ['test/real-ent'];
 // Every other folder of test/ (except the element's, run above, and shared helpers) is in the second run.
 const OUTSIDE = readdirSync('test')
   .map((dir) => join('test', dir))
-  .filter((dir) => !IN_PROCESS.includes(dir) && !['test/element', 'test/support', ...NOT_YET_STEADY].includes(dir))
+  .filter((dir) => !IN_PROCESS.includes(dir) && !['test/element', 'test/support'].includes(dir))
   .sort();
 const nodeTests = (label, files) => run(label, process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], env);
 nodeTests('core, server, simulator and package', IN_PROCESS.flatMap(testFiles));

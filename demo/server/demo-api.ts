@@ -8,6 +8,7 @@
  * - `PUT /classes/{id}` `{capacity?, admitPerMinute?}` → counters
  * - `POST /classes/{id}/pupils` `{count}` → `{added, …counters}`
  * - `POST /classes/{id}/outage` → the room's API answers 503 for 30 s → counters
+ * - `POST /classes/{id}/slowdown` → the classroom's modelled ENT serves half as much for 45 s → counters
  * - `DELETE /classes/{id}` → 204, the simulated pupils leave
  *
  * Only the page itself may call it: a classroom costs a room and a dozen joins, and nothing else
@@ -26,6 +27,13 @@ import { bodyText, parseJson, roomParam } from '../../src/server/http/requests.j
 
 export const DEMO_API_PATH = '/demo/api';
 export const OUTAGE_MS = 30_000;
+/**
+ * « L'ENT ralentit »: 45 s, long enough for the autopilot to cut (5–10 s) and the seats to drain (pupils
+ * stay 10–25 s), short enough to see them come back while the teacher still watches.
+ */
+export const SLOWDOWN_MS = 45_000;
+/** Slowdowns one client may ask for: each restarts the 45 s, a few a minute are plenty to play with. */
+export const SLOWDOWN_LIMIT: RateLimitPolicy = { perMinute: 6, burst: 3 };
 /** Beyond this many simulated pupils in one classroom the demo would only slow the machine down. */
 export const MAX_SIMULATED = 3_000;
 /** Classrooms one client may open: the page opens one, "Recommencer" one more each time. */
@@ -43,6 +51,8 @@ export const AddPupilsSchema = v.strictObject({ count: whole(1, 1_000) });
 export interface DemoApiOptions {
   /** Per-client limit on opening classrooms. */
   openLimit?: RateLimitPolicy;
+  /** Per-client limit on « L'ENT ralentit ». */
+  slowdownLimit?: RateLimitPolicy;
   /** As the queue API's `--trust-proxy`: who the client is, for the limit above. */
   trustProxy?: readonly string[];
   now?: () => number;
@@ -52,6 +62,7 @@ export function createDemoApi(classrooms: Classrooms, outages: DemoOutages, opti
   const { now = Date.now } = options;
   const proxies = trustedProxies(options.trustProxy ?? []);
   const openLimiter = new MemoryRateLimiter(options.openLimit ?? OPEN_LIMIT);
+  const slowdownLimiter = new MemoryRateLimiter(options.slowdownLimit ?? SLOWDOWN_LIMIT);
   const api = new Hono();
   api.use('*', sameOriginOnly);
   api.use(
@@ -94,6 +105,16 @@ export function createDemoApi(classrooms: Classrooms, outages: DemoOutages, opti
   api.post('/classes/:room/outage', async (c) => {
     const classroom = classroomOf(roomParam(c));
     outages.start(classroom.room, OUTAGE_MS);
+    return c.json(await classroom.counters());
+  });
+
+  api.post('/classes/:room/slowdown', async (c) => {
+    const classroom = classroomOf(roomParam(c));
+    const decision = await slowdownLimiter.consume(clientAddress(c, proxies), now());
+    if (!decision.allowed) {
+      throw new HttpError(429, 'rate-limited', "L'ENT ralentit déjà souvent : réessayez dans quelques secondes.", Math.ceil(decision.retryAfterMs / 1000));
+    }
+    classroom.slowDown(SLOWDOWN_MS);
     return c.json(await classroom.counters());
   });
 

@@ -2,7 +2,11 @@
  * One teacher's playground on the teachers' page: a room of its own on the real API, a crowd of simulated
  * pupils in it, and the settings the page's controls change (seats, admissions per minute). Everything
  * goes through the in-process API, with the admin token for the settings: the browser never holds it.
+ * With a modelled ENT (demo-ent.ts), the room's real autopilot steers the seats from that ENT's page
+ * times, turned on through the admin API as an operator would, and « L'ENT ralentit » halves the ENT.
  */
+import type { AutopilotConfig } from '../../src/server/autopilot/autopilot-config.js';
+import { CLASSROOM_ENT, ClassroomEnt, type DemoEnts } from './demo-ent.js';
 import { createPupilGroup, type ApiRequest, type PupilGroup } from './demo-pupil-group.js';
 
 export interface ClassroomSettings {
@@ -11,10 +15,30 @@ export interface ClassroomSettings {
   admitPerMinute: number;
 }
 
-/** A small ENT, so that a class of 30 already makes a line. */
-export const CLASSROOM_DEFAULTS: ClassroomSettings = { capacity: 5, admitPerMinute: 20 };
-/** Pupils already in line when the page opens, ahead of the pupil on the phone. */
-export const FIRST_CLASS = 12;
+/**
+ * A small ENT, so that a class already makes a line. 10 seats: under the modelled ENT's 12 (demo-ent.ts),
+ * over the 6 it takes once slowed, so « L'ENT ralentit » pressed at once already makes the seats fall.
+ */
+export const CLASSROOM_DEFAULTS: ClassroomSettings = { capacity: 10, admitPerMinute: 30 };
+/**
+ * Pupils in the classroom when the page opens (10 logged in, 6 ahead of the phone): more than the ENT's 12,
+ * so a line lasts. Not many more: with the seats at 0 the phone asks for news every second per place ahead
+ * of it (pacing.ts), so each pupil ahead adds a second to the page's walk-away story.
+ */
+export const FIRST_CLASS = 16;
+/**
+ * The autopilot's bounds in a classroom (all but the probe URL): from 2 seats (a slowed ENT never shuts
+ * the class out) to 40 (over three times the ENT's 12: the ceiling never hides the law), target 1 s as
+ * the modelled ENT's.
+ */
+export const CLASSROOM_AUTOPILOT: Omit<AutopilotConfig, 'probeUrl'> = {
+  on: true,
+  targetMs: CLASSROOM_ENT.targetMs,
+  minCapacity: 2,
+  maxCapacity: 40,
+  minAdmitPerMinute: 10,
+  maxAdmitPerMinute: 120,
+};
 
 /** What the page shows next to the controls. */
 export interface ClassroomCounters extends ClassroomSettings {
@@ -33,6 +57,12 @@ export interface ClassroomCounters extends ClassroomSettings {
   simulated: number;
   /** Seconds left of a simulated outage; 0 when the server is up. */
   outageSeconds: number;
+  /** The room's autopilot is on (seats and rate above are its latest). */
+  autopilot: boolean;
+  /** Seconds left of « L'ENT ralentit »; 0 when the ENT is whole. */
+  entSlowSeconds: number;
+  /** Pupils the modelled ENT takes at once under its target: hidden from the autopilot, shown to the teacher. */
+  entSeats?: number;
 }
 
 export interface ClassroomOptions {
@@ -43,6 +73,8 @@ export interface ClassroomOptions {
   adminToken: string;
   /** Milliseconds left of the room's outage (demo-outage.ts); the simulated pupils wait it out too. */
   outageMs: () => number;
+  /** Where the classroom's modelled ENT is served; absent, no ENT and no autopilot (pupils leave for good). */
+  ents?: DemoEnts;
   now?: () => number;
   random?: () => number;
 }
@@ -53,6 +85,8 @@ export class Classroom {
   /** Last time the page asked about this classroom: an abandoned one is closed. */
   lastSeenAt: number;
   private readonly pupils: PupilGroup;
+  private readonly ent?: ClassroomEnt;
+  private autopilot?: AutopilotConfig;
   private readonly now: () => number;
   private ticking = false;
   /** Pupils asked for whose joins are still under way: counted at once, so concurrent requests see them. */
@@ -65,14 +99,42 @@ export class Classroom {
     this.lastSeenAt = this.now();
     const random = options.random ?? Math.random;
     // Long enough to hold the seat while the teacher watches, short enough for the line to move.
-    this.pupils = createPupilGroup({ request: options.request, room: options.room, stayMs: () => 10_000 + random() * 15_000, now: this.now, random });
+    this.pupils = createPupilGroup({
+      request: options.request,
+      room: options.room,
+      stayMs: () => 10_000 + random() * 15_000,
+      // With an ENT, the class keeps using it: back in line 5–15 s after leaving, so there is always a line.
+      returnAfterMs: options.ents ? () => 5_000 + random() * 10_000 : undefined,
+      now: this.now,
+      random,
+    });
+    if (options.ents) this.ent = new ClassroomEnt({ sessions: () => this.pupils.admitted, now: this.now, random });
+  }
+
+  /** Serves the classroom's ENT and turns the room's autopilot on with it as probe, through the admin API. */
+  async startAutopilot(): Promise<void> {
+    if (!this.ent || !this.options.ents) return;
+    const probeUrl = await this.options.ents.add(this.room, this.ent);
+    this.autopilot = { ...CLASSROOM_AUTOPILOT, probeUrl };
+    await this.put({ autopilot: this.autopilot });
+  }
+
+  /** « L'ENT ralentit »: the modelled ENT serves half as much for `ms`. */
+  slowDown(ms: number): void {
+    if (!this.ent) throw new Error(`demo room ${this.room} has no modelled ENT`);
+    this.ent.slowDown(ms);
   }
 
   get simulated(): number {
     return this.pupils.size;
   }
 
+  /** With the autopilot on, seats and rate become its ceilings (the admin API's rule), and it steers below. */
   async configure(patch: Partial<ClassroomSettings>): Promise<void> {
+    await this.put(patch);
+  }
+
+  private async put(patch: Record<string, unknown>): Promise<void> {
     const res = await this.options.request(`/admin/rooms/${this.room}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${this.options.adminToken}`, 'content-type': 'application/json' },
@@ -100,7 +162,7 @@ export class Classroom {
     this.lastSeenAt = this.now();
     const res = await this.options.request(`/admin/rooms/${this.room}`, { headers: { authorization: `Bearer ${this.options.adminToken}` } });
     if (!res.ok) throw new Error(`reading demo room ${this.room} failed: HTTP ${res.status}`);
-    const stats = (await res.json()) as { waiting: number; active: number; capacity: number; admitPerMinute: number };
+    const stats = (await res.json()) as { waiting: number; active: number; capacity: number; admitPerMinute: number; autopilot?: { on: boolean } | null };
     return {
       id: this.id,
       room: this.room,
@@ -110,6 +172,9 @@ export class Classroom {
       admitPerMinute: stats.admitPerMinute,
       simulated: this.pupils.size,
       outageSeconds: Math.ceil(this.options.outageMs() / 1000),
+      autopilot: stats.autopilot?.on === true,
+      entSlowSeconds: Math.ceil((this.ent?.slowMs() ?? 0) / 1000),
+      ...(this.ent ? { entSeats: this.ent.kneeSessions() } : {}),
     };
   }
 
@@ -124,8 +189,14 @@ export class Classroom {
     }
   }
 
-  /** Every simulated pupil leaves; the room stays as it is (the phone's ticket expires on its own). */
-  close(): Promise<void> {
-    return this.pupils.releaseAll();
+  /**
+   * Every simulated pupil leaves; the room stays as it is (the phone's ticket expires on its own), its
+   * autopilot off (frozen) and its ENT gone, so no probe keeps running for a classroom nobody watches.
+   */
+  async close(): Promise<void> {
+    if (this.ent) this.options.ents?.remove(this.room, this.ent);
+    const autopilot = this.autopilot;
+    this.autopilot = undefined;
+    await Promise.all([this.pupils.releaseAll(), autopilot && this.put({ autopilot: { ...autopilot, on: false } }).catch(() => undefined)]);
   }
 }

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Classroom, CLASSROOM_DEFAULTS, FIRST_CLASS } from './demo-classroom.js';
+import type { DemoEnts } from './demo-ent.js';
 import type { DemoOutages } from './demo-outage.js';
 import type { ApiRequest } from './demo-pupil-group.js';
 import { HttpError } from '../../src/server/http/errors.js';
@@ -18,6 +19,8 @@ export interface ClassroomsOptions {
   request: ApiRequest;
   adminToken: string;
   outages: DemoOutages;
+  /** Gives each classroom a modelled ENT and the room's autopilot (the teachers' page); absent, neither. */
+  ents?: DemoEnts;
   /** Rooms in the pool: at most this many classrooms at once, and demo rooms ever. */
   max?: number;
   /** A classroom whose page has not asked for its counters for this long is closed (the tab was closed). */
@@ -61,6 +64,7 @@ export class Classrooms {
       await this.closing.get(room)?.catch(() => undefined);
       // Back to the starting settings: the previous teacher may have left 0 seats or 1 000 per minute.
       await classroom.configure(CLASSROOM_DEFAULTS);
+      await classroom.startAutopilot();
       await classroom.addPupils(FIRST_CLASS);
     } catch (error) {
       await this.close(id);

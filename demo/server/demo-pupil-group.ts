@@ -17,6 +17,11 @@ export interface PupilGroupOptions {
   room: string;
   /** How long an admitted pupil stays logged in before leaving, in ms. */
   stayMs: () => number;
+  /**
+   * Given, a pupil who left comes back to the end of the line this long after (a class that keeps using
+   * the ENT, so the autopilot's classroom always has a line to steer); absent, pupils leave for good.
+   */
+  returnAfterMs?: () => number;
   now?: () => number;
   random?: () => number;
 }
@@ -32,6 +37,8 @@ export interface PupilGroup {
   readonly size: number;
   /** Of which not yet admitted, as far as the group knows. */
   readonly waiting: number;
+  /** Of which logged in (admitted, stay not over), as far as the group knows. */
+  readonly admitted: number;
 }
 
 interface Pupil {
@@ -65,6 +72,8 @@ export function createPupilGroup(options: PupilGroupOptions): PupilGroup {
   const { request, stayMs, now = Date.now, random = Math.random } = options;
   const base = `/rooms/${options.room}/tickets`;
   const pupils = new Map<string, Pupil>();
+  /** When each pupil who left comes back (with `returnAfterMs`). */
+  let returning: number[] = [];
   const jittered = (ms: number) => ms * (0.8 + 0.4 * random());
 
   function schedule(pupil: Pupil, answer: TicketAnswer): void {
@@ -80,12 +89,13 @@ export function createPupilGroup(options: PupilGroupOptions): PupilGroup {
     else pupil.nextAt = now() + jittered(5000);
   }
 
-  async function release(pupil: Pupil): Promise<void> {
+  async function release(pupil: Pupil, comesBack = false): Promise<void> {
     pupils.delete(pupil.id);
+    if (comesBack && options.returnAfterMs) returning.push(now() + options.returnAfterMs());
     await request(`${base}/${pupil.id}/release`, { method: 'POST', headers: { authorization: `Bearer ${pupil.ticket}` } }, pupil.client);
   }
 
-  return {
+  const group: PupilGroup = {
     async join(count) {
       let joined = 0;
       for (let i = 0; i < count; i++) {
@@ -108,20 +118,32 @@ export function createPupilGroup(options: PupilGroupOptions): PupilGroup {
     async tick() {
       const at = now();
       for (const pupil of [...pupils.values()]) {
-        if (pupil.admittedAt !== undefined && at - pupil.admittedAt >= pupil.stayMs) await release(pupil);
+        if (pupil.admittedAt !== undefined && at - pupil.admittedAt >= pupil.stayMs) await release(pupil, true);
         else if (pupil.nextAt <= at) await poll(pupil);
+      }
+      const back = returning.filter((t) => t <= at).length;
+      if (back > 0) {
+        returning = returning.filter((t) => t > at);
+        await group.join(back);
       }
     },
     async releaseAll() {
-      await Promise.all([...pupils.values()].map(release));
+      returning = [];
+      await Promise.all([...pupils.values()].map((pupil) => release(pupil)));
     },
     get size() {
-      return pupils.size;
+      return pupils.size + returning.length;
     },
     get waiting() {
       let n = 0;
       for (const pupil of pupils.values()) if (pupil.admittedAt === undefined) n++;
       return n;
     },
+    get admitted() {
+      let n = 0;
+      for (const pupil of pupils.values()) if (pupil.admittedAt !== undefined) n++;
+      return n;
+    },
   };
+  return group;
 }

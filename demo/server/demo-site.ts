@@ -12,6 +12,7 @@ import type { Hono } from 'hono';
 import { createDemoApi, DEMO_API_PATH } from './demo-api.js';
 import { Classrooms } from './demo-classrooms.js';
 import { startDemoCrowd, type DemoCrowd } from './demo-crowd.js';
+import { DemoEnts } from './demo-ent.js';
 import { DemoOutages } from './demo-outage.js';
 import type { ApiRequest } from './demo-pupil-group.js';
 
@@ -63,7 +64,8 @@ export function mountDemoSite(app: Hono, options: DemoSiteOptions): DemoSite {
     const request: ApiRequest = (path, init, client) => app.request(options.apiPath + path, init, client ? simulatedClient(client) : undefined);
     site.crowd = startDemoCrowd(request, options.adminToken);
     const outages = options.outages ?? new DemoOutages(options.apiPath);
-    site.classrooms = new Classrooms({ request, adminToken: options.adminToken, outages });
+    // Each classroom's modelled ENT, probed by the room's autopilot over loopback (« L'ENT ralentit »).
+    site.classrooms = new Classrooms({ request, adminToken: options.adminToken, outages, ents: new DemoEnts() });
     app.route(DEMO_API_PATH, createDemoApi(site.classrooms, outages, { trustProxy: options.trustProxy }));
   }
 

@@ -1,25 +1,39 @@
 /**
- * One figure of the surge replay: a uPlot chart of one quantity for both pages, with its caption, a legend
- * that tells the lines apart by colour and by dash (Okabe–Ito blue and vermilion, readable with every
- * common colour-vision deficiency), the sentence that says what it shows, and the figures minute by
- * minute in a table for whoever cannot see the chart.
+ * One figure of the surge replay: a uPlot chart of one quantity for both pages (or of the autopilot
+ * morning's few lines), with its caption, a legend that tells the lines apart by colour and by dash
+ * (Okabe–Ito blue, vermilion and bluish green, readable with every common colour-vision deficiency), the
+ * sentence that says what it shows, and the figures minute by minute in a table for whoever cannot see
+ * the chart.
  */
 import uPlot from 'uplot';
 import type { ReplayedPolicy, SurgeReplay } from '../../src/sim/surge-replay.js';
+import type { Scenario } from '../../src/sim/scenario.js';
 import { element } from './surge-dom.js';
 import { clockAt, clockSeconds, formatNumber, policyLabel } from './surge-text.js';
 
-export interface PlotSpec {
+/** What a chart draws: per second from the clock's start, one series per line. */
+export interface PlotData {
+  clock: Pick<Scenario, 'startClock'>;
+  seconds: number;
+  lines: readonly { label: string; values: number[] }[];
+  /** Charts with the same key show the cursor at the same second (the same morning's charts). */
+  syncKey?: string;
+}
+
+export interface ChartSpec {
   /** Caption, also the start of the chart's accessible name. */
   caption: string;
   /** Y axis title, with its unit. */
   yLabel: string;
   /** Unit after a value in the legend and the table ("élèves"). */
   unit: string;
-  values: (policy: ReplayedPolicy) => number[];
   /** How one minute of the series becomes one table cell (a level at the minute, or a mean). */
   perMinute: 'at' | 'mean';
   summary: string;
+}
+
+export interface PlotSpec extends ChartSpec {
+  values: (policy: ReplayedPolicy) => number[];
 }
 
 export interface SurgePlot {
@@ -30,20 +44,27 @@ export interface SurgePlot {
 }
 
 const STYLES = [
-  { stroke: '#0072b2', width: 2.5, dash: undefined, swatchDash: '' },
-  { stroke: '#d55e00', width: 2, dash: [9, 5], swatchDash: '7 4' },
+  { stroke: '#0072b2', width: 2.5, dash: undefined, swatchDash: '', said: 'trait plein bleu' },
+  { stroke: '#d55e00', width: 2, dash: [9, 5], swatchDash: '7 4', said: 'tirets orange' },
+  { stroke: '#009e73', width: 2, dash: [2, 4], swatchDash: '2 3', said: 'pointillés verts' },
 ] as const;
 const INK = '#1b1b1b';
 const GRID = '#e4e4e4';
 const SYNC_KEY = 'surge-replay';
 
-/** Appends the figure to `parent`, then draws the chart at the width it gets there. */
+/** The surge replay's figure of one quantity, a line per page. */
 export function createSurgePlot(replay: SurgeReplay, spec: PlotSpec, parent: HTMLElement): SurgePlot {
-  const { scenario, seconds } = replay;
+  const lines = replay.policies.map((p) => ({ label: policyLabel(p.name).short, values: spec.values(p) }));
+  return createPlot({ clock: replay.scenario, seconds: replay.seconds, lines, syncKey: SYNC_KEY }, spec, parent);
+}
+
+/** Appends the figure to `parent`, then draws the chart at the width it gets there. */
+export function createPlot(data: PlotData, spec: ChartSpec, parent: HTMLElement): SurgePlot {
+  const { clock: scenario, seconds } = data;
   const x = Array.from({ length: seconds }, (_, s) => s);
-  const ys = replay.policies.map(spec.values);
+  const ys = data.lines.map((line) => line.values);
   const yMax = niceCeiling(Math.max(1, ...ys.flat()));
-  const labels = replay.policies.map((p) => policyLabel(p.name).short);
+  const labels = data.lines.map((line) => line.label);
   const span = `de ${clockAt(scenario, 0)} à ${clockAt(scenario, seconds - 1)}`;
 
   const legend = element('ul', { class: 'surge-legend' }, ...labels.map((label, i) => element('li', {}, swatch(i), label)));
@@ -54,7 +75,7 @@ export function createSurgePlot(replay: SurgeReplay, spec: PlotSpec, parent: HTM
     class: 'surge-canvas',
     role: 'img',
     // What the chart is; what it shows is the sentence and the table right after it, read in turn.
-    'aria-label': `Graphique\u00a0: ${spec.caption.toLowerCase()} ${span}, ${labels.map((l, i) => `${l.toLowerCase()} en ${i ? 'tirets orange' : 'trait plein bleu'}`).join(', ')}. Le résumé et les chiffres suivent.`,
+    'aria-label': `Graphique\u00a0: ${spec.caption.toLowerCase()} ${span}, ${labels.map((l, i) => `${l.toLowerCase()} en ${STYLES[i % STYLES.length].said}`).join(', ')}. Le résumé et les chiffres suivent.`,
   });
   const figure = element(
     'figure',
@@ -63,7 +84,7 @@ export function createSurgePlot(replay: SurgeReplay, spec: PlotSpec, parent: HTM
     legend,
     canvasBox,
     element('p', { class: 'surge-summary' }, spec.summary),
-    dataTable(replay, spec, ys, labels),
+    dataTable(data, spec, ys, labels),
   );
   parent.append(figure);
 
@@ -77,7 +98,7 @@ export function createSurgePlot(replay: SurgeReplay, spec: PlotSpec, parent: HTM
     {
       ...size(),
       legend: { show: false },
-      cursor: { sync: { key: SYNC_KEY }, drag: { x: false, y: false }, points: { size: 7 } },
+      cursor: { ...(data.syncKey ? { sync: { key: data.syncKey } } : {}), drag: { x: false, y: false }, points: { size: 7 } },
       scales: { x: { time: false, range: [0, seconds - 1] }, y: { range: [0, yMax] } },
       axes: [
         {
@@ -114,7 +135,10 @@ export function createSurgePlot(replay: SurgeReplay, spec: PlotSpec, parent: HTM
       ],
       series: [
         {},
-        ...labels.map((label, i) => ({ label, stroke: STYLES[i % 2].stroke, width: STYLES[i % 2].width, dash: STYLES[i % 2].dash?.slice(), points: { show: false } })),
+        ...labels.map((label, i) => {
+          const style = STYLES[i % STYLES.length];
+          return { label, stroke: style.stroke, width: style.width, dash: style.dash?.slice(), points: { show: false } };
+        }),
       ],
       hooks: {
         setCursor: [
@@ -166,7 +190,7 @@ function swatch(i: number): SVGSVGElement {
   svg.setAttribute('viewBox', '0 0 32 10');
   svg.setAttribute('aria-hidden', 'true');
   const line = document.createElementNS(ns, 'line');
-  const style = STYLES[i % 2];
+  const style = STYLES[i % STYLES.length];
   for (const [k, v] of Object.entries({ x1: '1', y1: '5', x2: '31', y2: '5', stroke: style.stroke, 'stroke-width': '3' })) line.setAttribute(k, v);
   if (style.swatchDash) line.setAttribute('stroke-dasharray', style.swatchDash);
   svg.append(line);
@@ -174,13 +198,13 @@ function swatch(i: number): SVGSVGElement {
 }
 
 /** The figures minute by minute: the chart's text alternative, open to everyone. */
-function dataTable(replay: SurgeReplay, spec: PlotSpec, ys: number[][], labels: string[]): HTMLElement {
+function dataTable(data: PlotData, spec: ChartSpec, ys: number[][], labels: string[]): HTMLElement {
   const rows: HTMLTableRowElement[] = [];
   // One row per clock minute: the level at that minute, or the mean of the minute that ends there.
-  const first = 60 - (clockSeconds(replay.scenario) % 60);
-  for (let s = first; s < replay.seconds; s += 60) {
+  const first = 60 - (clockSeconds(data.clock) % 60);
+  for (let s = first; s < data.seconds; s += 60) {
     const cell = (y: number[]): string => formatNumber(spec.perMinute === 'at' ? y[s] : y.slice(Math.max(0, s - 60), s).reduce((a, b) => a + b, 0) / Math.min(60, s));
-    rows.push(element('tr', {}, element('th', { scope: 'row' }, clockAt(replay.scenario, s)), ...ys.map((y) => element('td', {}, cell(y)))));
+    rows.push(element('tr', {}, element('th', { scope: 'row' }, clockAt(data.clock, s)), ...ys.map((y) => element('td', {}, cell(y)))));
   }
   const what = spec.perMinute === 'at' ? 'à chaque minute' : 'moyenne de la minute écoulée';
   return element(

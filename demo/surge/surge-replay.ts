@@ -1,15 +1,19 @@
 /**
  * The teachers' page's surge replay: "un mardi à 8 h 00", thousands of pupils in a few minutes, replayed by
  * the project's simulator (src/sim) with antichambre's page and with everyone pressing Reload, in three
- * plots with their sentences and tables. The page calls `mountSurgeReplay(container)` once; the simulation
- * runs in a worker (surge-worker.ts says why there rather than at build time), then the section renders.
+ * plots with their sentences and tables; then the autopilot morning, where the ENT loses a server at 8:05,
+ * its hidden capacity and the seats the autopilot opens on one chart. The page calls
+ * `mountSurgeReplay(container)` once; the simulations run in a worker (surge-worker.ts says why there
+ * rather than at build time), then the section renders.
  */
 import 'uplot/dist/uPlot.min.css';
 import './surge.css';
+import type { AutopilotReplay } from '../../src/sim/autopilot-replay.js';
 import type { SurgeReplay } from '../../src/sim/surge-replay.js';
+import { autopilotIntro, autopilotSummary } from './autopilot-text.js';
 import { element } from './surge-dom.js';
 import type { SurgeWorkerAnswer } from './surge-messages.js';
-import { type PlotSpec, type SurgePlot, createSurgePlot } from './surge-plot.js';
+import { type PlotSpec, type SurgePlot, createPlot, createSurgePlot } from './surge-plot.js';
 import { clockAt, enteredSummary, formatNumber, introText, requestsSummary, waitingSummary } from './surge-text.js';
 
 /** How long the replay animation lasts, whatever the length of the morning. */
@@ -38,6 +42,7 @@ export async function mountSurgeReplay(container: HTMLElement): Promise<void> {
     throw new Error(`surge replay: ${answer.message}`);
   }
   render(root, heading, status, answer.replay, answer.simulationMs);
+  renderAutopilot(status, answer.autopilot);
 }
 
 function runSimulation(): Promise<SurgeWorkerAnswer> {
@@ -73,6 +78,24 @@ function render(root: HTMLElement, heading: HTMLElement, status: HTMLElement, re
     `Calculé à l'instant dans votre navigateur par le simulateur d'antichambre (${formatNumber(scenario.pupils)} élèves virtuels, ` +
     `graine ${scenario.seed}) en ${(simulationMs / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s.`;
   root.dataset.simulationMs = String(Math.round(simulationMs));
+}
+
+/** The autopilot morning: its own heading, the scene, and one chart whose sentence is its text alternative. */
+function renderAutopilot(status: HTMLElement, replay: AutopilotReplay): void {
+  const { title, intro } = autopilotIntro(replay);
+  const figures = element('div', { class: 'surge-figures' });
+  // Before the status line, which stays last: how and how fast all this was computed.
+  status.before(element('h3', { class: 'surge-autopilot' }, title), element('p', { class: 'surge-intro' }, intro), figures);
+  const lines = [
+    { label: 'Places ouvertes par le pilote automatique', values: replay.seats },
+    { label: "Ce que l'ENT peut accueillir (caché au pilote)", values: replay.entSeats },
+    { label: "Élèves connectés à l'ENT", values: replay.sessions },
+  ];
+  createPlot(
+    { clock: { startClock: replay.startClock }, seconds: replay.seconds, lines },
+    { caption: "Places et capacité cachée de l'ENT", yLabel: 'Élèves à la fois', unit: 'élèves', perMinute: 'at', summary: autopilotSummary(replay) },
+    figures,
+  );
 }
 
 /**

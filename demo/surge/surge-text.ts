@@ -26,7 +26,7 @@ export function policyLabel(name: string): { short: string; long: string } {
 }
 
 /** Seconds since the scenario's start → wall clock: "8 h 02", or "8 h 09 min 47 s" with seconds (no-break spaces). */
-export function clockAt(scenario: Scenario, second: number, withSeconds = false): string {
+export function clockAt(scenario: Pick<Scenario, 'startClock'>, second: number, withSeconds = false): string {
   const total = clockSeconds(scenario) + Math.round(second);
   const hours = Math.floor(total / 3600) % 24;
   const minutes = String(Math.floor(total / 60) % 60).padStart(2, '0');
@@ -35,7 +35,7 @@ export function clockAt(scenario: Scenario, second: number, withSeconds = false)
 }
 
 /** The scenario's start as seconds since midnight ("07:58" → 28 680). */
-export function clockSeconds(scenario: Scenario): number {
+export function clockSeconds(scenario: Pick<Scenario, 'startClock'>): number {
   const [h, m] = scenario.startClock.split(':').map(Number);
   return h * 3600 + m * 60;
 }
@@ -120,4 +120,4 @@ export function requestsSummary(replay: SurgeReplay): string {
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** French punctuation keeps its space: no line starts with « : », « ; » or « » ». */
-const typeset = (text: string): string => text.replace(/ ([:;?!»])/g, `${NBSP}$1`).replace(/« /g, `«${NBSP}`);
+export const typeset = (text: string): string => text.replace(/ ([:;?!»])/g, `${NBSP}$1`).replace(/« /g, `«${NBSP}`);

@@ -7,6 +7,7 @@
 import { EntModel } from './ent-model.js';
 import { createSeededRandom } from '../core/wait/seeded-random.js';
 import { decide, type AutopilotBounds, type LawState } from '../server/autopilot/law.js';
+import type { SteeringBounds } from '../server/room-policy/pacing.js';
 import { SampleWindow, emptyHistogram, addSample, quantileMs, summarize, PUPIL_TRIM_SHARE } from '../server/autopilot/samples.js';
 
 export interface MorningOptions {
@@ -72,6 +73,8 @@ export interface MorningResult {
   decisions: string[];
   cuts: number;
   ups: number;
+  /** The autopilot's rate bounds, which the server's waiting times are computed with (eta-calibration.ts); null for fixed numbers. */
+  steering: SteeringBounds | null;
 }
 
 export function runMorning(policy: MorningPolicy, options: MorningOptions = DEFAULT_MORNING): MorningResult {
@@ -202,6 +205,7 @@ export function runMorning(policy: MorningPolicy, options: MorningOptions = DEFA
     decisions,
     cuts,
     ups,
+    steering: bounds ? { minAdmitPerMinute: bounds.minAdmitPerMinute, maxAdmitPerMinute: bounds.maxAdmitPerMinute } : null,
   };
 }
 

@@ -5,7 +5,7 @@
  * (autopilot-morning.ts): the line is FIFO, so a pupil's place at any second is their index minus those
  * admitted before it.
  */
-import { STATS_WINDOW_MS, roomWaitEstimate, type WaitEstimate } from '../server/room-policy/pacing.js';
+import { STATS_WINDOW_MS, roomWaitEstimate, type SteeringBounds, type WaitEstimate } from '../server/room-policy/pacing.js';
 import type { RoomSnapshot } from '../server/stores/store.js';
 import { morningArrivalS, type MorningOptions, type MorningResult } from './autopilot-morning.js';
 
@@ -17,13 +17,15 @@ export interface EtaCalibration {
   /** Checks whose wait ran past the range's high end: the broken promise pupils resent. */
   overHighShare: number;
   checks: number;
+  /** Median width of the ranges checked (high − low), in minutes: honest is not "between 1 and 300 minutes". */
+  medianWidthMinutes: number;
 }
 
 /** `estimate`: the server's by default; another one to compare (the steady-rate range, say). */
 export function etaCalibration(
-  result: Pick<MorningResult, 'trace' | 'pupilsIn'>,
+  result: Pick<MorningResult, 'trace' | 'pupilsIn'> & Partial<Pick<MorningResult, 'steering'>>,
   options: MorningOptions,
-  estimate: (position: number, room: RoomSnapshot, now: number) => WaitEstimate | null = roomWaitEstimate,
+  estimate: (position: number, room: RoomSnapshot, now: number, steering?: SteeringBounds | null) => WaitEstimate | null = roomWaitEstimate,
 ): EtaCalibration {
   const { trace } = result;
   const seconds = trace.admitted.length;
@@ -46,6 +48,7 @@ export function etaCalibration(
   let mid = 0;
   let over = 0;
   let waited = 0;
+  const widths: number[] = [];
   let admittedS = 0;
   for (let i = 0; i < result.pupilsIn; i++) {
     while (admittedBefore[admittedS + 1] <= i) admittedS++;
@@ -53,8 +56,10 @@ export function etaCalibration(
     if (admittedS <= joinS) continue; // in on arrival: never shown a wait
     waited++;
     const check = (s: number): boolean => {
-      const range = estimate(i - admittedBefore[s] + 1, snapshot(s), s * 1000);
+      // The server computes with the autopilot's bounds while it steers (queue/ticket-view.ts).
+      const range = estimate(i - admittedBefore[s] + 1, snapshot(s), s * 1000, result.steering);
       const wait = admittedS - s;
+      if (range !== null) widths.push((range.etaHighSeconds - range.etaLowSeconds) / 60);
       if (range !== null && wait > range.etaHighSeconds) over++;
       return range !== null && wait >= range.etaLowSeconds && wait <= range.etaHighSeconds;
     };
@@ -68,5 +73,6 @@ export function etaCalibration(
     midWaitShare: share(mid, waited),
     overHighShare: share(over, 2 * waited),
     checks: 2 * waited,
+    medianWidthMinutes: widths.length > 0 ? widths.sort((a, b) => a - b)[Math.floor(widths.length / 2)] : 0,
   };
 }

@@ -2,8 +2,9 @@
  * The teachers' page on `npm start`'s server (demo/server/start.ts, in process), in real Chromium: it
  * loads cleanly; the phone is a real widget whose position shows when seats are 0; the controls act on
  * the server for real (a class of 30 raises the waiting count, an outage makes the phone say the
- * connection is lost and then recover, a pupil who walks away is warned then released); the surge replay
- * plots data; axe-core finds nothing; the snippet form copies what it shows; nothing scrolls sideways at
+ * connection is lost and then recover, a pupil who walks away is warned then released, « L'ENT ralentit »
+ * makes the room's real autopilot close seats); the surge replay plots data, the autopilot morning with
+ * its sentence; axe-core finds nothing; the snippet form copies what it shows; nothing scrolls sideways at
  * 320 px. Screenshots at 1280 and 360 px go to test-output/ for a person to look at.
  */
 import { after, afterEach, before, test } from 'node:test';
@@ -155,6 +156,23 @@ test('"Recommencer" opens a new classroom: a new line, the starting settings, th
   assert.ok((await phonePosition()) > 1, 'the phone waits behind the new class');
 });
 
+test("« L'ENT ralentit »: the room's autopilot sees the modelled ENT's pages slow down and closes seats; the page says so", async () => {
+  // The fresh classroom of "Recommencer": 10 seats taken, the ENT takes 12 at once, 6 once slowed.
+  await page.locator('#compte-ent', { hasText: '12 élèves à la fois' }).waitFor();
+  const button = page.getByRole('button', { name: "L'ENT ralentit" });
+  await button.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').filter({ hasText: "L'ENT ralentit pendant 45 s : il ne supporte plus que la moitié des élèves." }).waitFor();
+  await page.locator('#compte-ent', { hasText: /^6 élèves à la fois, ralenti encore \d+ s$/ }).waitFor();
+  // Nothing tells the autopilot: it sees the probe's pages time out, cuts, and the page's next poll says it.
+  const fell = /L'ENT ralentit : la file laisse entrer moins d'élèves \((\d+) places? au lieu de (\d+)\)\./;
+  const said = page.getByRole('status').filter({ hasText: fell });
+  await said.waitFor({ timeout: 20_000 });
+  const [, after, before] = (await said.innerText()).match(fell)!.map(Number);
+  assert.ok(after < before && before >= 10, `the seats fell from ${before} to ${after}`);
+  assert.ok((await counter('compte-places')) < before, 'the counter shows the seats the autopilot left');
+});
+
 test('the tab coming back into view during a poll starts no second poll loop and no second classroom', async () => {
   const calls: string[] = [];
   const onRequest = (r: Request) => void (r.url().includes('/demo/api/classes') && calls.push(r.method()));
@@ -174,10 +192,18 @@ test('the surge replay plots data, and axe-core finds no violation on the whole 
   await page.locator('#surge').scrollIntoViewIfNeeded();
   const figures = page.locator('figure.surge-plot[data-points]');
   await figures.first().waitFor({ timeout: 60_000 });
-  await page.waitForFunction(() => document.querySelectorAll('figure.surge-plot[data-points]').length >= 3, null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelectorAll('figure.surge-plot[data-points]').length >= 4, null, { timeout: 60_000 });
   const points = await figures.evaluateAll((list) => list.map((f) => Number(f.getAttribute('data-points'))));
-  assert.equal(points.length, 3, 'three plots: waiting, admitted, requests per second');
+  assert.equal(points.length, 4, 'four plots: waiting, admitted, requests per second, and the autopilot morning');
   for (const n of points) assert.ok(n > 0, `each plot has data (${points.join(', ')})`);
+  // The autopilot morning: hidden capacity and seats on one chart, its sentence read from the data.
+  await page.getByRole('heading', { name: "Quand l'ENT perd un serveur à 8 h 05" }).waitFor();
+  const autopilot = figures.last();
+  assert.match(await autopilot.getByRole('img').getAttribute('aria-label') ?? '', /places ouvertes par le pilote automatique en trait plein bleu, ce que l'ent peut accueillir \(caché au pilote\) en tirets orange/);
+  assert.match(
+    (await autopilot.locator('.surge-summary').innerText()).replace(/[\u00a0\u202f]/g, ' '),
+    /^À 8 h 05, l'ENT ne peut plus accueillir que [\d ]+ élèves à la fois au lieu de [\d ]+\. .*il réduit les places, de [\d ]+ à [\d ]+ au plus bas\..*dépasse son temps de réponse cible pendant \d/,
+  );
 
   for (const frame of page.frames()) await frame.addScriptTag({ path: axePath });
   const violations = await page.evaluate(async () => {

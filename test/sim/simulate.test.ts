@@ -55,3 +55,17 @@ test('after the outage, naive-1s floods the server; antichambre barely rises', a
   const ours = await peakPerPupil(antichambre);
   assert.ok(naive > 10 * ours, `peak requests per pupil-second after the outage: naive ${naive}, antichambre ${ours}`);
 });
+
+test('a pupil admitted seconds before an outage still claims the seat when the server is back', async () => {
+  // 10 admissions a second into a long line, then the queue server gone for a minute: the front of the line,
+  // paced at a few seconds, fails twice and must come back inside the 180-s admission grace.
+  const morning = {
+    ...scaleScenario(DEFAULT_SCENARIO, 3_000),
+    arrivalWindowS: 60, arrivalPeakS: 30, arrivalSpreadS: 15, capacity: 3_000, admitPerMinute: 600,
+    statusBudgetPerSecond: 2_000, outages: [{ atS: 150, durationS: 60 }], leaveShare: 0,
+  };
+  const { pupils } = await simulate(morning, antichambre);
+  const admittedBeforeOutage = pupils.noticedAtMs.filter((at) => at !== null && at < 150_000).length;
+  assert.ok(admittedBeforeOutage > 1_000, `${admittedBeforeOutage} in before the outage`);
+  assert.equal(sum(pupils.lostPlaces), 0, 'places lost');
+});

@@ -102,7 +102,7 @@ export function createTicketStore(
         active = fallback.backend;
         if (!fallback.warned) {
           fallback.warned = true;
-          warn(`antichambre: no IndexedDB (${error}): a reload joins again`);
+          warn(`antichambre: no IndexedDB (${error}): a reload rejoins`);
         }
       }
     }

@@ -9,6 +9,8 @@ import type { Registry } from 'prom-client';
 import type { Store } from '../stores/store.js';
 import type { PageTiming } from '../../core/protocol/page-timing.js';
 import type { AutopilotStore } from './autopilot-store.js';
+import type { AutopilotConfig } from './autopilot-config.js';
+import type { SteeringBounds } from '../room-policy/pacing.js';
 import { startAutopilot, type RunningAutopilot, type StartAutopilotOptions } from './start-autopilot.js';
 
 export interface AutopilotSupervisorOptions {
@@ -28,6 +30,8 @@ export interface AutopilotSupervisorOptions {
 export interface AutopilotSupervisor {
   /** Give to createApp's `pageTimings`: a report reaches its room's autopilot, if it runs here. */
   pageTimings: (room: string, id: string, timing: PageTiming, now: number) => void;
+  /** The rate bounds of a room whose autopilot is on (and so may move its rate), else null: for the ETA ranges. */
+  steering(room: string): SteeringBounds | null;
   /** Reads the configs now instead of at the next poll. */
   poll(): Promise<void>;
   stop(): Promise<void>;
@@ -35,7 +39,7 @@ export interface AutopilotSupervisor {
 
 export function superviseAutopilots(options: AutopilotSupervisorOptions): AutopilotSupervisor {
   const { configs, now = Date.now, log = console.log, pollMs = 2_000 } = options;
-  const running = new Map<string, { key: string; autopilot: RunningAutopilot }>();
+  const running = new Map<string, { key: string; config: AutopilotConfig; autopilot: RunningAutopilot }>();
   /** Per room, the last tick that judged on enough samples (observed p95 above 0). */
   const evidenceAt = new Map<string, string>();
   let stopped = false;
@@ -73,14 +77,16 @@ export function superviseAutopilots(options: AutopilotSupervisorOptions): Autopi
         tickMs: options.tickMs,
         probe: options.probe,
         tuning: options.tuning,
-        stillOn: async () => (await configs.get(room))?.on === true,
+        // Not only on: the same config. A law on the old bounds would clamp a manual raise above its
+        // ceiling back (1 000 seats → 40) before the next poll restarts it on the new ones.
+        stillOn: async () => JSON.stringify(await configs.get(room)) === key,
         onDecision: (decision) => {
           const at = new Date(now()).toISOString();
           if (decision.observedP95Ms > 0) evidenceAt.set(room, at);
           void configs.recordDecision(room, { action: decision.action, reason: decision.reason, at, evidenceAt: evidenceAt.get(room) }).catch(() => undefined);
         },
       });
-      running.set(room, { key, autopilot });
+      running.set(room, { key, config, autopilot });
     }
   };
 
@@ -91,6 +97,10 @@ export function superviseAutopilots(options: AutopilotSupervisorOptions): Autopi
 
   return {
     pageTimings: (room, id, timing, at) => running.get(room)?.autopilot.pageTimings(room, id, timing, at),
+    steering(room) {
+      const config = running.get(room)?.config;
+      return config ? { minAdmitPerMinute: config.minAdmitPerMinute, maxAdmitPerMinute: config.maxAdmitPerMinute } : null;
+    },
     poll,
     async stop() {
       stopped = true;

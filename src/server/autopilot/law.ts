@@ -32,6 +32,13 @@ export interface LawState {
   draining?: boolean;
   /** When the last drain ended: admissions measured over it include the drain's idle seconds. */
   drainedAt?: number;
+  /**
+   * The seats before the last increase (a step up, or "drained enough" stopping a cut's drain at the
+   * sessions held), until evidence gathered after it reads at or under the target. A breach before then
+   * was caused by the increase, not by the seats below it: the cut goes back to them, not under. Kept by
+   * that cut, so the drain that follows runs its course; cleared when a drain completes.
+   */
+  upFrom?: number;
 }
 
 export interface LawInput {
@@ -69,7 +76,7 @@ export interface LawDecision {
 
 export type LawTuning = Record<
   | 'minPupilSamples' | 'minProbeSamples' | 'errorShareLimit' | 'timeoutShareLimit' | 'hardBreach' | 'holdBand'
-  | 'maxUpStep' | 'upEveryMs' | 'minCutFactor' | 'maxCutFactor' | 'busyShare' | 'seatsBusyShare' | 'spareRate' | 'drainEvidenceMs' | 'rateWindowMs' | 'farShare',
+  | 'maxUpStep' | 'upEveryMs' | 'minCutFactor' | 'maxCutFactor' | 'busyShare' | 'seatsBusyShare' | 'spareRate' | 'drainEvidenceMs' | 'rateWindowMs' | 'farShare' | 'unusedSeats',
   number
 >;
 
@@ -140,6 +147,13 @@ export const LAW_TUNING: Readonly<LawTuning> = {
    * admissions at a drain's end trimmed 237/min to 91 with 200 in the store's minute and 88 seats stood empty.
    */
   rateWindowMs: 10_000,
+  /**
+   * Seats this many times the sessions, while the store's full minute keeps the line out, come down to one
+   * step above the sessions (below). The modelled ENT never goes past 1.3 (its stalls are short: sessions
+   * last minutes); trimming there at 1.25 cost its morning 163 s over target instead of 140 (0.41 % failed pages
+   * instead of 0.19 %).
+   */
+  unusedSeats: 1.5,
 };
 
 type Tuning = Readonly<LawTuning>;
@@ -196,16 +210,20 @@ export function decide(previous: LawState, input: LawInput, bounds: AutopilotBou
     // Sure on the probe when there is one: the pupils' trimmed p95 reads low (their p85), and 60 of their
     // reports came in 3 s, so they said "coping" at a true 905 ms and the logins pushed it to 1 800 ms.
     const sure = input.probe ? input.probe.samples >= 2 * tuning.minProbeSamples : (input.pupils?.samples ?? 0) >= 2 * tuning.minPupilSamples;
-    if (!coping || !sure || observedP95Ms >= bounds.targetMs * tuning.holdBand || input.waiting <= 0) return hold('draining', { ...recent, draining: true });
+    // Not after going back on an increase (upFrom): resuming early overshot once, the drain runs its course.
+    if (state.upFrom !== undefined || !coping || !sure || observedP95Ms >= bounds.targetMs * tuning.holdBand || input.waiting <= 0) return hold('draining', { ...recent, draining: true });
     // The ENT copes with the sessions, not yet with their logins on top (4 pages each): half the rate.
     const admitPerMinute = keepPace(Math.floor(state.admitPerMinute / 2));
-    const next = withinBounds({ ...state, capacity: input.active, admitPerMinute, evidenceFrom: now, changedAt: now, draining: false, drainedAt: now }, bounds);
+    const next = withinBounds(
+      { ...state, capacity: input.active, admitPerMinute, evidenceFrom: now, changedAt: now, draining: false, drainedAt: now, upFrom: state.capacity },
+      bounds,
+    );
     return { state: next, action: LawAction.UP, reason: 'drained enough', observedP95Ms };
   }
 
   // Drained: what the sources saw was the drain's overload, not the new seats. Judge them on fresh pages
   // (5 s of probe), as after any change.
-  if (state.draining) return hold('drained', { ...state, draining: false, drainedAt: now, evidenceFrom: now });
+  if (state.draining) return hold('drained', { ...state, draining: false, drainedAt: now, evidenceFrom: now, upFrom: undefined });
 
   const breach = probe.breach ?? pupils.breach;
   if (breach) {
@@ -216,25 +234,55 @@ export function decide(previous: LawState, input: LawInput, bounds: AutopilotBou
     // between departures and admissions) left the real slow ENT 25 seats against a knee of 48.
     const seatsHold = input.waiting > 0 && input.admittingPerMinute < state.admitPerMinute * tuning.busyShare;
     const load = seatsHold ? state.capacity : Math.min(state.capacity, Math.max(input.active, 1));
+    // A breach on the first evidence after an increase says the increase was too much, not that the seats
+    // below it were: go back to them, not under. The real slow ENT (a pool: flat latency, then a cliff) read
+    // 165 ms at 43 sessions, took +25 % to 54, and the logins of the 11 new seats brought probe timeouts:
+    // halving the 54 left 27 seats (knee 48, band 33–65). Likewise "drained enough" stopped a cut to 39 at 57
+    // sessions admitted before it (coping without logins), then timeouts halved the 57 to 28 (.ci/run).
+    const capacity = Math.floor(load * factor);
+    const reverting = state.upFrom !== undefined && capacity < state.upFrom && state.capacity > state.upFrom;
     const next = withinBounds(
-      { capacity: Math.floor(load * factor), admitPerMinute: keepPace(Math.floor(state.admitPerMinute * factor)), evidenceFrom: now, changedAt: now },
+      {
+        capacity: reverting ? Math.max(state.upFrom!, capacity) : capacity,
+        admitPerMinute: keepPace(Math.floor(state.admitPerMinute * factor)),
+        evidenceFrom: now,
+        changedAt: now,
+        upFrom: reverting ? state.upFrom : undefined,
+      },
       bounds,
     );
     if (next.capacity === state.capacity && next.admitPerMinute === state.admitPerMinute) return hold(`${breach} at the floor`);
     return { state: next, action: LawAction.CUT, reason: breach, observedP95Ms };
   }
 
+  // Evidence at or under the target after an increase: the increase stands, a later breach is judged as any.
+  const settled: LawState =
+    state.upFrom !== undefined && (pupils.present || probe.present) && observedP95Ms <= bounds.targetMs ? { ...state, upFrom: undefined } : state;
+  // Seats nobody holds while the store's full minute keeps the line out are a lump of logins waiting for
+  // the minute to slide. Real slow ENT: a full minute held 68 seats while their sessions left (49 → 17),
+  // then let 51 logins in within 3 s: probe timeouts, seats halved to 34 (band 33–65). The seats follow
+  // the sessions down to one step above them, the most the law itself adds at once, and the line moves again.
+  const minuteFull = (input.admittedLastMinute ?? 0) >= state.admitPerMinute;
+  const stalled = input.waiting > 0 && minuteFull && input.admittingPerMinute < state.admitPerMinute * tuning.busyShare;
+  const oneStepAbove = Math.max(input.active + 1, Math.ceil(input.active * (1 + tuning.maxUpStep)));
+  if (stalled && state.capacity > tuning.unusedSeats * input.active) {
+    // And the rate just over the minute's count, by those seats: one step of logins now, then the slide's pace.
+    const admitPerMinute = Math.max(state.admitPerMinute, (input.admittedLastMinute ?? 0) + oneStepAbove - input.active);
+    const next = withinBounds({ ...settled, capacity: oneStepAbove, admitPerMinute }, bounds);
+    if (next.capacity < state.capacity) return { state: next, action: LawAction.CUT, reason: 'seats unused', observedP95Ms };
+  }
+
   if (!pupils.present && !probe.present) return hold('too few samples');
-  if (input.probe && !probe.present) return hold('probe silent');
-  if (input.waiting <= 0) return hold('no line');
+  if (input.probe && !probe.present) return hold('probe silent', settled);
+  if (input.waiting <= 0) return hold('no line', settled);
   // Far from the target (farShare) the next step waits only for its evidence (5 s of probe): at opening,
   // 8 s per step kept the room under 80 % of the oracle's admissions for 136 s (56 s now).
-  if (now - state.changedAt < tuning.upEveryMs && observedP95Ms >= bounds.targetMs * tuning.farShare) return hold('settling');
-  if (observedP95Ms > bounds.targetMs * tuning.holdBand) return hold('near target');
+  if (now - state.changedAt < tuning.upEveryMs && observedP95Ms >= bounds.targetMs * tuning.farShare) return hold('settling', settled);
+  if (observedP95Ms > bounds.targetMs * tuning.holdBand) return hold('near target', settled);
 
   const seatsBusy = input.active >= state.capacity * tuning.seatsBusyShare;
   const rateBinds = input.admittingPerMinute >= state.admitPerMinute * tuning.busyShare;
-  if (!seatsBusy && !rateBinds) return hold('limits not reached');
+  if (!seatsBusy && !rateBinds) return hold('limits not reached', settled);
   // The gradient: the step shrinks as p95 nears the hold band, so the law approaches the knee slowly.
   const headroom = 1 - observedP95Ms / (bounds.targetMs * tuning.holdBand);
   const step = tuning.maxUpStep * clamp(headroom * 2, 0.1, 1);
@@ -246,12 +294,20 @@ export function decide(previous: LawState, input: LawInput, bounds: AutopilotBou
   const usedRate =
     input.admittingPerMinute > 0 && !rateBinds ? Math.ceil(input.admittingPerMinute * tuning.spareRate + Math.max(0, capacity - input.active)) : Infinity;
   const justDrained = state.drainedAt !== undefined && now - state.drainedAt < tuning.rateWindowMs;
+  // Under the minute's count, a trimmed rate lets nobody in until the minute slides. Where sessions last
+  // minutes that pause only paces the new seats (the model: trimming under the count is its 140 s over
+  // target, flooring it always 185 s). Where more pupils came in over the minute than there are seats, the
+  // seats turn over within it, and the pause empties them: on the real slow ENT (10–30-s sessions) 229/min
+  // trimmed to 136 with ~229 in the minute stalled the room 20 s (40 sessions → 8, 230 waiting), then the
+  // slide let 22 logins into 50 seats in 3 s: probe timeouts, seats halved to 25 (band 33–65).
+  const turnsOver = (input.admittedLastMinute ?? 0) > state.capacity;
   const trimmed = Math.min(state.admitPerMinute, usedRate);
   const next = withinBounds(
     {
-      ...state,
+      ...settled,
       capacity,
-      admitPerMinute: rateBinds ? grow(state.admitPerMinute) : justDrained ? keepPace(trimmed) : trimmed,
+      upFrom: capacity > state.capacity ? state.capacity : settled.upFrom,
+      admitPerMinute: rateBinds ? grow(state.admitPerMinute) : justDrained || turnsOver ? keepPace(trimmed) : trimmed,
       evidenceFrom: now,
       changedAt: now,
     },

@@ -44,6 +44,8 @@ const JOIN_PATH = new RegExp(`^${API_PATH}/rooms/[^/]+/tickets/?$`);
 export interface AppOptions extends Partial<ServerSettings> {
   /** Admitted sessions' page timings from heartbeats (the autopilot's pupils' signal); absent: ignored. */
   pageTimings?: ApiDeps['pageTimings'];
+  /** The autopilot's rate bounds for the rooms it steers (autopilot-supervisor.ts): waiting ranges widen within them. */
+  steeringOf?: ApiDeps['steeringOf'];
   /** Rooms' autopilot configs (autopilot-store.ts): the admin API writes them, `GET /rooms/{room}` says whether it steers. */
   autopilot?: AutopilotStore;
   /** Signs ticket credentials (and HS256 admission tokens). */
@@ -132,7 +134,7 @@ export function createServerApp(options: AppOptions): ServerApp {
   const defence = options.defence ?? new MemoryDefenceState();
   const passes = options.passes ?? memoryPasses(settings);
   // What a ticket's answer depends on, the same for the Hono routes and the status fast path.
-  const ticketRules = { store, tokens, now, sessionTtlMs, admissionTtlMs, maxSessionMs, admitGraceMs: settings.admitGraceSeconds * 1000 };
+  const ticketRules = { store, tokens, now, sessionTtlMs, admissionTtlMs, maxSessionMs, admitGraceMs: settings.admitGraceSeconds * 1000, steeringOf: options.steeringOf };
   app.route(
     API_PATH,
     createApi({

@@ -134,6 +134,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { app, fastPath, metrics } = createServerApp({
     ...rest,
     pageTimings: (...report) => autopilots?.pageTimings(...report),
+    steeringOf: (room) => autopilots?.steering(room) ?? null,
     autopilot: autopilotStore,
     store,
     joinLimiter,

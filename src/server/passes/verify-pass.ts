@@ -32,12 +32,13 @@ export interface AcceptedPass {
 export type PassCheck = { ok: true; pass: AcceptedPass } | { ok: false; refusal: PassRefusal };
 
 /**
- * `lanes`: the room's lane names (not "default"). `getKey`: the room's keys (pass-keyring.ts), undefined
- * when the room has none. `now`: ms since the epoch.
+ * `lanes`: the room's lane names (not "default"), or how to read them: then read only once the signature
+ * holds (place-by-pass.ts). `getKey`: the room's keys (pass-keyring.ts), undefined when the room has none.
+ * `now`: ms since the epoch.
  */
 export async function verifyPass(
   pass: string,
-  room: { id: string; lanes: readonly string[] },
+  room: { id: string; lanes: readonly string[] | (() => Promise<readonly string[]>) },
   getKey: JWTVerifyGetKey | undefined,
   now: number,
 ): Promise<PassCheck> {
@@ -58,7 +59,9 @@ export async function verifyPass(
   if ((payload.exp ?? 0) * 1000 > now + MAX_PASS_LIFETIME_MS + PASS_CLOCK_TOLERANCE_S * 1000) return refuse('pass-invalid');
   const { lane, sub } = payload;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) return refuse('pass-invalid');
-  if (typeof lane !== 'string' || !room.lanes.includes(lane)) return refuse('pass-unknown-lane');
+  if (typeof lane !== 'string') return refuse('pass-unknown-lane');
+  const lanes = typeof room.lanes === 'function' ? await room.lanes() : room.lanes;
+  if (!lanes.includes(lane)) return refuse('pass-unknown-lane');
   return { ok: true, pass: { lane, subject: sub } };
 }
 

@@ -19,6 +19,8 @@ export interface ApiDeps {
   store: Store;
   tokens: Tokens;
   now: () => number;
+  /** The autopilot's rate bounds for the rooms it steers (ticket-view.ts `ViewContext`). */
+  steeringOf?: ViewContext['steeringOf'];
   sessionTtlMs: number;
   /** Lifetime of each admission token handed out (ticket-view.ts). */
   admissionTtlMs: number;
@@ -56,6 +58,7 @@ export function createApi(deps: ApiDeps): Hono {
     admissionTtlMs: deps.admissionTtlMs,
     maxSessionMs: deps.maxSessionMs,
     admitGraceMs: deps.admitGraceMs,
+    steeringOf: deps.steeringOf,
   });
 
   /** Status and heartbeat: the one status answer (status-answer.ts), which the fast path gives too. */

@@ -29,8 +29,8 @@ export async function answerStatus(deps: StatusAnswerDeps, room: string, id: str
     const result = await deps.store.status(room, id, now);
     // The credential is genuine, so this ticket existed: it has expired, was released or went unclaimed.
     if (result === null) throw await ticketGone(deps.store, room, id, now);
-    const { tokens, sessionTtlMs, admissionTtlMs, maxSessionMs, admitGraceMs, statusBudgetPerSecond } = deps;
-    return { status: 200, body: await ticketStatus(result, { tokens, now, sessionTtlMs, admissionTtlMs, maxSessionMs, admitGraceMs, statusBudgetPerSecond }) };
+    const { tokens, sessionTtlMs, admissionTtlMs, maxSessionMs, admitGraceMs, statusBudgetPerSecond, steeringOf } = deps;
+    return { status: 200, body: await ticketStatus(result, { tokens, now, sessionTtlMs, admissionTtlMs, maxSessionMs, admitGraceMs, statusBudgetPerSecond, steeringOf }) };
   } catch (error) {
     const known = error instanceof HttpError ? error : storeHttpError(error);
     if (known === undefined) throw error;

@@ -1,6 +1,6 @@
 /** Turns store records into protocol v1 answers (TicketStatus, RoomStatus). */
 import type { RoomStatus, TicketStatus } from '../../core/protocol/protocol.js';
-import { admittedPollAfterMs, graceSafePollMaxMs, roomWaitEstimate, waitingPollAfterMs, type WaitEstimate } from '../room-policy/pacing.js';
+import { admittedPollAfterMs, graceSafePollMaxMs, roomWaitEstimate, waitingPollAfterMs, type SteeringBounds, type WaitEstimate } from '../room-policy/pacing.js';
 import { HttpError } from '../http/errors.js';
 import { laneShareAt, msUntilLaneOpens } from '../stores/lane-schedule.js';
 import type { RoomSnapshot, Store, TicketResult } from '../stores/store.js';
@@ -19,6 +19,8 @@ export interface ViewContext {
   admitGraceMs: number;
   /** Status requests per second the whole line of a room may send (room-policy/pacing.ts); a default when absent. */
   statusBudgetPerSecond?: number;
+  /** The autopilot's rate bounds for a room it steers, else null: the range then widens within them (pacing.ts `steeredBand`). */
+  steeringOf?: (room: string) => SteeringBounds | null;
 }
 
 export async function ticketStatus(result: TicketResult, ctx: ViewContext, withCredential = false): Promise<TicketStatus> {
@@ -49,7 +51,7 @@ export async function ticketStatus(result: TicketResult, ctx: ViewContext, withC
     return admitted;
   }
   const position = ticket.position ?? room.waiting;
-  const estimate = laneEstimate(ticket.lane, room, ctx.now, roomWaitEstimate(position, room, ctx.now));
+  const estimate = laneEstimate(ticket.lane, room, ctx.now, roomWaitEstimate(position, room, ctx.now, ctx.steeringOf?.(ticket.room)));
   const waiting: TicketStatus = {
     id: ticket.id,
     room: ticket.room,

@@ -127,9 +127,48 @@ export function rateBand(room: RoomSnapshot, now: number, statsWindowMs = STATS_
   return { slowest: Math.min(rate, measured) / (k * k), fastest: Math.max(rate, measured) * k * k, backlog };
 }
 
-/** The estimate a waiting pupil at `position` is shown: the room's rate, widened while it moves. */
-export function roomWaitEstimate(position: number, room: RoomSnapshot, now: number): WaitEstimate | null {
-  return estimateWait(position, admissionRate(room, now), rateBand(room, now));
+/** The operator's bounds on the admission rate while the autopilot steers it (autopilot config). */
+export interface SteeringBounds {
+  minAdmitPerMinute: number;
+  maxAdmitPerMinute: number;
+}
+
+/**
+ * How far above the rate it starts from the autopilot may take it before the first measured admissions.
+ * At 8:00 on the autopilot morning the room starts at the server's 60/min and the law ramps it to ~400/min
+ * within 20 minutes: the 6 000 pupils waiting at the opening got in 1.0–8.9× faster than 60/min promised
+ * (median 4.9×), and 5 971 of their 6 000 first statuses missed the range low (bench:autopilot).
+ */
+export const UNMEASURED_STEERED_SPEEDUP = 10;
+
+/**
+ * The band while the autopilot steers: the rate moves, but never beyond the bounds the operator set.
+ * - nothing measured yet (the opening): the rate the room starts from is the law's first guess, not a
+ *   measure; the low end allows the ramp (UNMEASURED_STEERED_SPEEDUP, within the ceiling), the high end
+ *   stays on the current rate;
+ * - a band from the measured rate: its k² reach is clamped to [min, max] admit per minute (on the autopilot
+ *   morning it reached 0.05–143 admissions/s, a high end of 60 hours for a 21-minute wait).
+ */
+export function steeredBand(room: RoomSnapshot, now: number, steering: SteeringBounds): RateBand | null {
+  const rate = admissionRate(room, now);
+  if (rate === null) return null;
+  const floor = steering.minAdmitPerMinute / 60;
+  const ceiling = Math.max(floor, steering.maxAdmitPerMinute / 60);
+  const band = rateBand(room, now);
+  if (band === null) {
+    if (room.recentAdmissions >= MIN_RATE_SAMPLES) return null;
+    return { slowest: rate, fastest: clamp(rate * UNMEASURED_STEERED_SPEEDUP, rate, Math.max(rate, ceiling)), backlog: 0 };
+  }
+  return { ...band, slowest: Math.min(rate, Math.max(band.slowest, floor)), fastest: Math.max(rate, Math.min(band.fastest, ceiling)) };
+}
+
+/**
+ * The estimate a waiting pupil at `position` is shown: the room's rate, widened while it moves. `steering`:
+ * the autopilot's bounds when it steers the room (queue/ticket-view.ts), absent otherwise.
+ */
+export function roomWaitEstimate(position: number, room: RoomSnapshot, now: number, steering?: SteeringBounds | null): WaitEstimate | null {
+  const band = steering ? steeredBand(room, now, steering) : rateBand(room, now);
+  return estimateWait(position, admissionRate(room, now), band);
 }
 
 /**

@@ -17,6 +17,14 @@
 /** The lane every ticket without a (valid) lane goes to. Always there, with 1 − Σ the lanes' shares. */
 export const DEFAULT_LANE = 'default';
 
+/**
+ * Lanes a room may have in use beside the default one: its 8 configured at most (protocol.ts LanesSchema)
+ * plus 4 removed while tickets still drain from them. Redis declares each lane's line to its scripts
+ * (redis-keys.ts, for Cluster), so their number is fixed; the memory store keeps the same limit, so that a
+ * join naming a lane beyond it goes to the default lane in both (lanes-conformance.ts).
+ */
+export const MAX_LANES_IN_USE = 12;
+
 export interface LaneWindow {
   /** "HH:MM", local time in `timeZone`. */
   from: string;

@@ -19,7 +19,7 @@
  */
 import { RATE_WINDOW_MS, admissionsAllowed } from '../room-policy/pacing.js';
 import { FairLine, type LinePlace } from './fair-line.js';
-import { DEFAULT_LANE, aheadAcrossLanes, defaultShare, chargedVt, laneShareAt, liftClosedLanes, pickLane, wakeVt, type LaneTurn } from './lane-schedule.js';
+import { DEFAULT_LANE, MAX_LANES_IN_USE, aheadAcrossLanes, defaultShare, chargedVt, laneShareAt, liftClosedLanes, pickLane, wakeVt, type LaneTurn } from './lane-schedule.js';
 import { LinkedList, type ListNode } from './linked-list.js';
 import { beforeOpening } from './settings-patch.js';
 import type { RoomSettings, RoomSnapshot, RoomTotals, StoreOptions, TicketEndReason, TicketRecord } from './store.js';
@@ -102,7 +102,7 @@ export class MemoryRoom {
       return { ticket: this.record(existing, now), created: false };
     }
     const prequeued = beforeOpening(this.settings, now);
-    const laneName = lane !== undefined && this.settings.lanes?.some((candidate) => candidate.name === lane) ? lane : DEFAULT_LANE;
+    const laneName = lane !== undefined && this.settings.lanes?.some((candidate) => candidate.name === lane) && this.laneInUseOrFree(lane) ? lane : DEFAULT_LANE;
     const ticket: Ticket = { id, key, prequeued, lane: this.lane(laneName), createdAt: now, lastSeen: now, admittedAt: null, place: null, preQueueNode: null, seenNode: null, unclaimedNode: null, admittedNode: null };
     this.byId.set(id, ticket);
     this.byKey.set(key, ticket);
@@ -138,6 +138,14 @@ export class MemoryRoom {
     const { sessionTtlMs, maxSessionMs, admitGraceMs } = this.options;
     if (ticket.lastSeen + sessionTtlMs <= now || ticket.admittedAt + maxSessionMs <= now) return false;
     return ticket.unclaimedNode === null || ticket.admittedAt + admitGraceMs > now;
+  }
+
+  /** Read-only, O(1): waiting and seen within waitingTtl, or holding a seat. */
+  isLive(id: string, now: number): boolean {
+    const ticket = this.byId.get(id);
+    if (!ticket) return false;
+    if (ticket.admittedAt === null) return ticket.lastSeen + this.options.waitingTtlMs > now;
+    return this.isAdmitted(id, now);
   }
 
   release(id: string, now: number): void {
@@ -179,6 +187,11 @@ export class MemoryRoom {
       admittedAt: ticket.admittedAt,
       ...(ticket.lane.name === DEFAULT_LANE ? {} : { lane: ticket.lane.name }),
     };
+  }
+
+  /** Whether lane `name` is in use, or another may be (MAX_LANES_IN_USE besides the default, as Redis's slots). */
+  private laneInUseOrFree(name: string): boolean {
+    return this.lanes.has(name) || this.lanes.size - 1 < MAX_LANES_IN_USE;
   }
 
   /** The lane named so, made on first use. */
@@ -268,9 +281,8 @@ export class MemoryRoom {
       const lane = ticket.lane;
       lane.line.leave(ticket.place, admitted);
       // A lane no longer configured is forgotten with its last ticket (its place in the tie order with it).
-      if (--lane.members === 0 && lane.name !== DEFAULT_LANE && !this.settings.lanes?.some((candidate) => candidate.name === lane.name)) {
-        this.lanes.delete(lane.name);
-      }
+      lane.members--;
+      this.forgetIfUnused(lane);
     }
     ticket.place = null;
     ticket.prequeued = false;
@@ -356,10 +368,15 @@ export class MemoryRoom {
       const lane = lanes[i]!;
       lane.vt = turn.vt;
       // As lua/room.lua: a lane no longer configured and empty is forgotten at the pass (with its vt).
-      if (lane.name !== DEFAULT_LANE && lane.line.size === 0 && lane.members === 0 && !this.settings.lanes?.some((candidate) => candidate.name === lane.name)) {
-        this.lanes.delete(lane.name);
-      }
+      this.forgetIfUnused(lane);
     });
+  }
+
+  /** Forgets a lane the settings no longer name once nobody is in it (the default lane always stays). */
+  private forgetIfUnused(lane: Lane): void {
+    if (lane.name !== DEFAULT_LANE && lane.line.size === 0 && lane.members === 0 && !this.settings.lanes?.some((candidate) => candidate.name === lane.name)) {
+      this.lanes.delete(lane.name);
+    }
   }
 
   private admitTicket(ticket: Ticket, now: number): void {

@@ -68,6 +68,10 @@ export class MemoryStore implements Store {
     return this.rooms.get(room)?.isAdmitted(id, now) ?? false;
   }
 
+  async isLive(room: string, id: string, now: number): Promise<boolean> {
+    return this.rooms.get(room)?.isLive(id, now) ?? false;
+  }
+
   async release(room: string, id: string, now: number): Promise<void> {
     this.used(room, now)?.release(id, now);
   }

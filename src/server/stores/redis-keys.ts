@@ -3,6 +3,8 @@
  * each Lua script touches a single slot and Redis Cluster shards by room. Room ids are a-z, 0-9 and -
  * (protocol v1), so they can never contain the braces that would break the tag.
  */
+import { MAX_LANES_IN_USE } from './lane-schedule.js';
+
 export const DEFAULT_PREFIX = 'antichambre';
 
 /** In the order the Lua prelude (lua/room.lua) reads KEYS. */
@@ -16,7 +18,7 @@ export function roomKeys(prefix: string, room: string): string[] {
  * roomKeys so every key a script touches is declared (Cluster). 8 lanes configured at most, plus room
  * for lanes removed while tickets still wait in them (lua/room.lua, "Lanes").
  */
-export const LANE_SLOTS = 12;
+export const LANE_SLOTS = MAX_LANES_IN_USE;
 export function laneLineKeys(prefix: string, room: string): string[] {
   return Array.from({ length: LANE_SLOTS }, (_, i) => `${prefix}:{${room}}:line-${i + 1}`);
 }

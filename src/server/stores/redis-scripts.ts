@@ -18,6 +18,8 @@ export const redisScripts = {
   ended: script('ended'),
   // Standalone: a read-only check the gate makes often has no use for the prelude's expiry and admission.
   admitted: new LuaScript(read('admitted')),
+  // Standalone and read-only too: whether another join's ticket still holds a pass subject (place-by-pass.ts).
+  live: new LuaScript(read('live')),
   // Standalone: gives back admissions whose answer a failed replica wait stopped (replica-wait.ts).
   unclaim: new LuaScript(read('unclaim')),
 };

@@ -216,6 +216,15 @@ export class RedisStore implements Store {
     return reply === 1;
   }
 
+  async isLive(room: string, id: string, now: number): Promise<boolean> {
+    const keys = roomKeys(this.prefix, room);
+    const { waitingTtlMs, sessionTtlMs, admitGraceMs } = this.options;
+    const reply = await this.guard(() =>
+      redisScripts.live.run(this.client, [keys[2]!, keys[3]!, keys[8]!, keys[4]!], [now, waitingTtlMs, sessionTtlMs, admitGraceMs, id], this.commandTimeoutMs),
+    );
+    return reply === 1;
+  }
+
   async release(room: string, id: string, now: number): Promise<void> {
     await this.run('release', room, now, [id]);
   }

@@ -137,6 +137,13 @@ export interface Store {
    * (cached 2 s per ticket), so it is O(1) and read-only: no expiry pass, no sign of life, nothing created.
    */
   isAdmitted(room: string, id: string, now: number): Promise<boolean>;
+  /**
+   * Whether the ticket is held at `now`, waiting (seen within waitingTtl) or admitted (as isAdmitted says).
+   * Read-only like isAdmitted: the one-ticket-per-pass check (passes/place-by-pass.ts) asks it about another
+   * join's ticket, and reading it with `status` was a sign of life: replaying a pass every minute kept an
+   * abandoned ticket, and the subject, for ever (test/server/passes/pass-replay.test.ts).
+   */
+  isLive(room: string, id: string, now: number): Promise<boolean>;
   /** Leaves the line or frees the seat. Idempotent: unknown tickets are ignored. */
   release(room: string, id: string, now: number): Promise<void>;
   /** Creates the room (defaults + patch) or changes it. `created` tells which. */

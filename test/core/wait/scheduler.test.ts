@@ -125,13 +125,26 @@ test('with the retry budget, a failing server gets one retry every 2.4–3 min f
   assert.ok(sent <= 1 + 600_000 / (0.8 * T) + 1, `requests in 10 min: ${sent}`);
 });
 
+test('the front of the line, paced at seconds, is throttled to a minute past its pace, not 3 min', () => {
+  // Admitted just before an outage, a pupil paced at 4 s must be back within its 180-s admission grace.
+  for (const [pace, ceiling] of [[4_000, 64_000], [100_000, 160_000], [150_000, T]] as const) {
+    const { decisions } = replay([ok(pace), NETWORK, NETWORK, NETWORK], createSeededRandom(11));
+    for (const d of decisions.slice(2)) {
+      assert.equal(d.reason, ScheduleReason.BUDGET_EXHAUSTED);
+      assert.ok(d.delayMs! >= 0.8 * ceiling && d.delayMs! <= ceiling, `paced at ${pace} ms: retry after ${d.delayMs} ms`);
+    }
+  }
+});
+
 test('a server failing every other request soon sees retries spaced at the throttle', () => {
   const flaky = Array.from({ length: 10 }, () => [ok(5_000), NETWORK]).flat();
   const { decisions } = replay(flaky, createSeededRandom(5));
   const retries = decisions.filter((_, i) => i % 2 === 1);
   // 10 → 7.5 → (+0.1) 5.1 tokens: two quick retries; the third failure leaves 2.7, at or below half.
   assert.ok(retries.slice(0, 2).every((d) => d.reason === ScheduleReason.BACKOFF && d.delayMs! <= 1000));
-  assert.ok(retries.slice(2).every((d) => d.reason === ScheduleReason.BUDGET_EXHAUSTED && d.delayMs! >= 0.8 * T));
+  // Paced at 5 s, the throttle is a minute past the pace (see the test above), not the far line's 3 min.
+  const throttle = C.capMs + 5_000;
+  assert.ok(retries.slice(2).every((d) => d.reason === ScheduleReason.BUDGET_EXHAUSTED && d.delayMs! >= 0.8 * throttle && d.delayMs! <= throttle));
 });
 
 test('successes refill the budget and quick retries come back', () => {

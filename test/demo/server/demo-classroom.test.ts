@@ -7,8 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp } from '../../../src/server/http/app.js';
-import { createDemoApi, DEMO_API_PATH, MAX_SIMULATED, OPEN_LIMIT } from '../../../demo/server/demo-api.js';
-import { Classroom, CLASSROOM_DEFAULTS, FIRST_CLASS } from '../../../demo/server/demo-classroom.js';
+import { createDemoApi, DEMO_API_PATH, MAX_SIMULATED, OPEN_LIMIT, SLOWDOWN_MS } from '../../../demo/server/demo-api.js';
+import { DemoEnts } from '../../../demo/server/demo-ent.js';
+import { MemoryAutopilotStore } from '../../../src/server/autopilot/autopilot-store.js';
+import { Classroom, CLASSROOM_AUTOPILOT, CLASSROOM_DEFAULTS, FIRST_CLASS } from '../../../demo/server/demo-classroom.js';
 import { Classrooms } from '../../../demo/server/demo-classrooms.js';
 import { DemoOutages } from '../../../demo/server/demo-outage.js';
 import type { ApiRequest } from '../../../demo/server/demo-pupil-group.js';
@@ -231,4 +233,41 @@ test('concurrent "add pupils" requests never take a classroom past MAX_SIMULATED
   assert.equal(accepted, Math.floor((MAX_SIMULATED - FIRST_CLASS) / count));
   assert.deepEqual(answers.filter((r) => r.status !== 200).map((r) => r.status), Array(4 - accepted).fill(400));
   assert.ok(classrooms.get(id).simulated <= MAX_SIMULATED, `${classrooms.get(id).simulated} simulated pupils`);
+});
+
+test("each classroom's room gets the autopilot through the admin API, probing its own ENT; « L'ENT ralentit » halves that ENT, a few times a minute", async () => {
+  const clock = { now: 1_800_000_000_000 };
+  const now = () => clock.now;
+  const configs = new MemoryAutopilotStore();
+  const app = createApp({ secret: 'secret-for-tests-secret-for-tests', adminToken: ADMIN, now, autopilot: configs });
+  const request: ApiRequest = (path, init, client) => app.request(`/api/v1${path}`, init, client ? { incoming: { socket: { remoteAddress: client } } } : undefined);
+  const outages = new DemoOutages('/api/v1', now);
+  const classrooms = new Classrooms({ request, adminToken: ADMIN, outages, now, ents: new DemoEnts() });
+  app.route(DEMO_API_PATH, createDemoApi(classrooms, outages, { now }));
+  const call = (path: string) => app.request(`http://demo.example${DEMO_API_PATH}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+
+  const opened = (await (await call('/classes')).json()) as { id: string; room: string; autopilot: boolean; entSeats: number; entSlowSeconds: number };
+  assert.equal(opened.autopilot, true);
+  assert.deepEqual([opened.entSeats, opened.entSlowSeconds], [12, 0]);
+  const config = await configs.get(opened.room);
+  assert.ok(config, 'the autopilot config went through the admin API to the store the supervisor reads');
+  const { probeUrl, ...bounds } = config;
+  assert.deepEqual(bounds, CLASSROOM_AUTOPILOT);
+  assert.match(probeUrl ?? '', new RegExp(`^http://127\\.0\\.0\\.1:\\d+/${opened.room}$`));
+  assert.equal((await fetch(probeUrl!)).status, 200, 'the probe reaches the classroom ENT');
+
+  const slowed = await call(`/classes/${opened.id}/slowdown`);
+  assert.equal(slowed.status, 200);
+  const counters = (await slowed.json()) as { entSeats: number; entSlowSeconds: number };
+  assert.deepEqual([counters.entSeats, counters.entSlowSeconds], [6, SLOWDOWN_MS / 1000]);
+  assert.equal((await call(`/classes/${opened.id}/slowdown`)).status, 200);
+  assert.equal((await call(`/classes/${opened.id}/slowdown`)).status, 200);
+  const refused = await call(`/classes/${opened.id}/slowdown`);
+  assert.equal(refused.status, 429, 'a fourth press at once is refused');
+  assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'rate-limited');
+
+  await classrooms.close(opened.id);
+  assert.equal((await configs.get(opened.room))?.on, false, 'a closed classroom leaves its autopilot off (frozen), its probe stopped');
+  await assert.rejects(fetch(probeUrl!), 'and its ENT gone');
+  classrooms.stop();
 });

@@ -98,7 +98,7 @@ test('after a cut, the seats stop at the sessions held once recent evidence show
     assert.equal(decide(afterCut, input({ active: 900, ...over }), bounds).state.capacity, 600);
 });
 
-// The real-ENT timeline (test/real-ent/autopilot-real-ent.test.ts): 8 workers lose 4, the law cuts 103 → 51 seats.
+// The real-ENT timeline (test/e2e/autopilot-real-ent.test.ts): 8 workers lose 4, the law cuts 103 → 51 seats.
 const afterHalving: LawState = { capacity: 51, admitPerMinute: 263, evidenceFrom: 47_000, changedAt: 47_000 };
 const drainOverload = { samples: 40, p95Ms: 1_900, errorShare: 0.2, timeoutShare: 0.2 };
 const realEnt: AutopilotBounds = { targetMs: 500, minCapacity: 20, maxCapacity: 200, minAdmitPerMinute: 60, maxAdmitPerMinute: 1_200 };
@@ -157,4 +157,69 @@ test('a cut while a line waits on seats that empty faster than they refill cuts 
   // When the rate is what holds the sessions down, the sessions are the load: the cut is from them.
   const rateBound = decide({ capacity: 83, admitPerMinute: 240, evidenceFrom: 52_000, changedAt: 47_000 }, input({ now: 58_000, active: 50, waiting: 210, admittingPerMinute: 230, probe: drainOverload }), realEnt);
   assert.equal(rateBound.state.capacity, 25);
+});
+
+test('a breach over seats that "drained enough" left above a cut goes back to the cut, not under it: those sessions came before the cut', () => {
+  // Real slow ENT, 4 workers (knee 48, band 33–65), as in a failed run: a cut to 39 while 57 sessions held
+  // seats; without logins their pages read coping, the seats stopped at 57, and the logins on top brought
+  // probe timeouts: halving the 57 left 28 seats with 57 sessions still draining.
+  const cutTo39 = { capacity: 39, admitPerMinute: 240, evidenceFrom: 60_000, changedAt: 60_000, draining: true };
+  const coping = { ...healthy, samples: 40, p95Ms: 300 };
+  const resumed = decide(cutTo39, input({ now: 70_000, active: 57, waiting: 200, probe: coping }), realEnt);
+  assert.equal(resumed.reason, 'drained enough');
+  assert.equal(resumed.state.capacity, 57);
+  const timeouts = { samples: 25, p95Ms: 2_021, errorShare: 0.3, timeoutShare: 0.3 };
+  const breach = decide(resumed.state, input({ now: 76_000, active: 57, waiting: 200, admittingPerMinute: 100, probe: timeouts }), realEnt);
+  assert.equal(breach.action, 'cut');
+  assert.equal(breach.state.capacity, 39, `cut to ${breach.state.capacity} seats on sessions admitted before the cut to 39`);
+  // Resuming early overshot once: the drain now runs its course, however well the pages read meanwhile.
+  const draining = decide(breach.state, input({ now: 86_000, active: 50, waiting: 200, probe: coping }), realEnt);
+  assert.equal(draining.reason, 'draining');
+  // Drained to the cut's seats, then fresh evidence of a breach there: cut as any breach does.
+  const drained = decide(draining.state, input({ now: 90_000, active: 39, waiting: 200, probe: timeouts }), realEnt);
+  assert.equal(drained.reason, 'drained');
+  assert.equal(decide(drained.state, input({ now: 96_000, active: 39, waiting: 200, admittingPerMinute: 100, probe: timeouts }), realEnt).state.capacity, 20);
+});
+
+test('a rate the store\'s minute holds full is in use: a step up does not trim it, which would stall free seats until the minute slides', () => {
+  // Real slow ENT, failed run: after a cut to 40 seats the minute held 235 admissions, the last 10 s (held
+  // by that full minute) read 84/min, and the step to 50 seats trimmed 229/min to 136: nobody got in for
+  // 20 s, the sessions fell 40 → 8 with 230 waiting, and the slide let 22 logins in at once (timeouts).
+  const afterCut = { capacity: 40, admitPerMinute: 229, evidenceFrom: 55_000, changedAt: 50_000 };
+  const next = decide(afterCut, input({ now: 60_000, active: 40, waiting: 220, admittingPerMinute: 84, admittedLastMinute: 235, probe: { ...healthy, samples: 40, p95Ms: 123 } }), realEnt);
+  assert.equal(next.action, 'up');
+  assert.ok(next.state.capacity > 40, `seats ${next.state.capacity}`);
+  assert.equal(next.state.admitPerMinute, 229);
+});
+
+test('a breach on the first evidence after a step up goes back to the seats before it, not under them', () => {
+  // Real slow ENT, 4 workers (a pool: flat latency, then a cliff at the knee, 48): 165 ms at 43 sessions
+  // read as far from the target, +25 % took the seats to 54, and the 11 logins brought probe timeouts.
+  const at43 = { capacity: 43, admitPerMinute: 218, evidenceFrom: 55_000, changedAt: 55_000 };
+  const up = decide(at43, input({ now: 61_000, active: 43, waiting: 217, admittingPerMinute: 100, admittedLastMinute: 150, probe: { ...healthy, samples: 24, p95Ms: 165 } }), realEnt);
+  assert.equal(up.action, 'up');
+  assert.equal(up.state.capacity, 54);
+  const timeouts = { samples: 22, p95Ms: 2_021, errorShare: 0.2, timeoutShare: 0.2 };
+  const breach = { now: 67_000, active: 54, waiting: 206, admittingPerMinute: 100, admittedLastMinute: 150, probe: timeouts };
+  const cut = decide(up.state, input(breach), realEnt);
+  assert.equal(cut.action, 'cut');
+  assert.equal(cut.state.capacity, 43, `halved to ${cut.state.capacity}, under the 43 seats that read 165 ms`);
+  // Once evidence after the step reads at or under the target, the step stands: a later breach cuts as any.
+  const held = decide(up.state, input({ ...breach, now: 66_000, probe: { ...healthy, samples: 22, p95Ms: 480 } }), realEnt);
+  assert.equal(held.action, 'hold');
+  assert.equal(decide(held.state, input({ ...breach, now: 72_000 }), realEnt).state.capacity, 27);
+});
+
+test('seats the sessions leave empty while the store\'s full minute keeps the line out come down to one step above the sessions', () => {
+  // Real slow ENT, failed run: 68 seats, the minute full at 191/min, the sessions fell 49 → 17 with 240
+  // waiting; when the minute slid, 51 logins came in 3 s (probe timeouts, seats halved to 34).
+  const stalled = { now: 58_000, active: 30, waiting: 232, admittingPerMinute: 12, admittedLastMinute: 195, probe: { ...healthy, samples: 30, p95Ms: 90 } };
+  const cut = decide({ capacity: 68, admitPerMinute: 191, evidenceFrom: 52_000, changedAt: 52_000 }, input(stalled), realEnt);
+  assert.equal(cut.reason, 'seats unused');
+  assert.equal(cut.state.capacity, 38); // 30 sessions + 25 %
+  // And the line moves again: the rate just over the minute's count by those 8 seats, then the slide's pace.
+  assert.equal(cut.state.admitPerMinute, 195 + 8);
+  // Not while admissions flow (the minute has room), nor for a few seats between departures and logins.
+  assert.equal(decide({ capacity: 68, admitPerMinute: 191, evidenceFrom: 52_000, changedAt: 52_000 }, input({ ...stalled, admittedLastMinute: 150 }), realEnt).state.capacity, 68);
+  assert.equal(decide({ capacity: 44, admitPerMinute: 191, evidenceFrom: 52_000, changedAt: 52_000 }, input(stalled), realEnt).state.capacity, 44);
 });

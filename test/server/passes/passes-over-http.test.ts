@@ -7,35 +7,20 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
-import type { PassKeys } from '../../../src/core/protocol/protocol.js';
-
-type PublicJwk = NonNullable<PassKeys['publicKeys']>[number];
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { startServer, type RunningServer } from '../../../src/server/http/serve.js';
 import { withDefaults } from '../../../src/server/config/settings.js';
 import { memoryPasses } from '../../../src/server/passes/passes-from-settings.js';
 import { redisAvailable, startRedisServer, type RedisServer } from '../../support/redis-server.js';
 import { newKey } from '../../support/harness.js';
+import { entKeys, type Ent, type JoinAnswer } from '../../support/pass-minting.js';
 
 const ADMIN = 'passes-test-admin-token';
 const LANES = [{ name: 'personnels', share: 0.5 }];
 
-interface JoinAnswer {
-  id: string;
-  state: string;
-  position: number | null;
-  ticket: string;
-  lane?: string;
-  passRefused?: string;
-}
 
-let ent: { privateKey: CryptoKey; jwk: PublicJwk };
-let forger: { privateKey: CryptoKey };
-
-async function keyPair(): Promise<{ privateKey: CryptoKey; jwk: PublicJwk }> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid: 'ent-2026', alg: 'ES256' } as PublicJwk };
-}
+let ent: Ent;
+let forger: Ent;
 
 /** As docs/integration.md, "Minting a pass (Node)", says. */
 function mint(room: string, claims: { lane?: string; sub?: string; expiresIn?: string | number } = {}, key = ent.privateKey): Promise<string> {
@@ -67,8 +52,8 @@ async function join(server: RunningServer, room: string, pass?: string, key = ne
 }
 
 before(async () => {
-  ent = await keyPair();
-  forger = await keyPair();
+  ent = await entKeys();
+  forger = await entKeys();
 });
 
 describe('memory store', () => {

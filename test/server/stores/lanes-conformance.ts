@@ -130,4 +130,16 @@ export function lanesConformance(label: string, make: MakeStore): void {
     assert.deepEqual(order.filter((id) => staffIds.includes(id)), staffIds, 'in their join order');
     assert.ok(order.indexOf(staffIds[1]!) < order.indexOf(pupils[3]!), 'at the default share: 1 for 1 with the pupils');
   });
+
+  it('12 lanes at most in use beside the default one (8 configured, 8 removed still draining): a 13th lane\'s joins go to the default lane', async (s) => {
+    const lanes = (prefix: string): LaneSettings[] => Array.from({ length: 8 }, (_, i) => ({ name: `${prefix}${i + 1}`, share: 0.1 }));
+    await s.configureRoom(ROOM, { lanes: lanes('a') }, T0);
+    for (const lane of lanes('a')) assert.equal((await s.join(ROOM, key(), T0, undefined, lane.name)).ticket.lane, lane.name);
+    await s.configureRoom(ROOM, { lanes: lanes('b') }, T0 + SECOND);
+    const placed = [];
+    for (const lane of lanes('b')) placed.push((await s.join(ROOM, key(), T0 + SECOND, undefined, lane.name)).ticket.lane ?? 'default');
+    // Redis keeps 12 lane lines per room (redis-keys.ts LANE_SLOTS); the memory store keeps the same limit.
+    assert.deepEqual(placed, ['b1', 'b2', 'b3', 'b4', 'default', 'default', 'default', 'default']);
+    assert.equal((await s.roomStatus(ROOM, T0 + SECOND))?.waiting, 16, 'nobody turned away');
+  });
 }

@@ -180,6 +180,18 @@ export function storeConformance(label: string, make: MakeStore): void {
     assert.equal((await s.roomStatus(ROOM, T0 + 30 * MINUTE))?.active, 1);
   });
 
+  it('isLive: waiting and seen within waitingTtl, or holding a seat; asking is no sign of life', async () => {
+    const s = await store({ defaults: settings({ capacity: 1 }), sessionTtlMs: 30 * MINUTE, waitingTtlMs: 10 * MINUTE });
+    const [seated, waiting] = await joinMany(s, 2);
+    assert.deepEqual(await Promise.all([seated, waiting, 'no-such-ticket-000'].map((id) => s.isLive(ROOM, id!, T0 + 10 * MINUTE - 1))), [true, true, false]);
+    // Asked every minute meanwhile, as a replayed pass asks about its subject's ticket: it still expires on time.
+    for (let minute = 1; minute < 10; minute++) await s.isLive(ROOM, waiting!, T0 + minute * MINUTE);
+    assert.equal(await s.isLive(ROOM, waiting!, T0 + 10 * MINUTE), false, 'not seen for waitingTtl');
+    assert.equal(await s.status(ROOM, waiting!, T0 + 10 * MINUTE), null);
+    assert.equal(await s.isLive(ROOM, seated!, T0 + 30 * MINUTE), false, 'not seen for sessionTtl');
+    assert.equal(await s.isLive('never-seen-room', seated!, T0), false);
+  });
+
   it('an expired pupil who joins again with the same key gets a new ticket at the back', async () => {
     const s = await store({ defaults: settings({ capacity: 0 }), waitingTtlMs: MINUTE });
     const key = newKey();

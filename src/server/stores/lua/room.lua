@@ -266,9 +266,64 @@ local function consistent()
   -- A client's entry exists while one of its tickets waits, and so does that ticket's owner entry: both
   -- hashes exist or neither. One lost alone is rebuilt from the other (repair), never left to count an
   -- address as waiting for ever (its keys' expiry is pushed back by every call).
-  return tickets == redis.call('HLEN', K_KEYS) and waiting == total_waiting(lane_states())
+  -- Every ticket of a lane line is in the lane index (admitted ones may stay there too): the index lost
+  -- alone would send the lanes' tickets to the default line's place (line_of).
+  local states = lane_states()
+  local total = total_waiting(states)
+  local in_lanes = total - redis.call('ZCARD', K_LINE)
+  if in_lanes > 0 and redis.call('HLEN', K_TICKET_LANE) < in_lanes then return false end
+  return tickets == redis.call('HLEN', K_KEYS) and waiting == total
     and tickets == waiting + sessions and redis.call('ZCARD', K_UNCLAIMED) <= sessions
     and redis.call('EXISTS', K_CLIENTS) == redis.call('EXISTS', K_TICKET_CLIENT)
+end
+
+-- The lanes hash rebuilt from what survived: a lane line whose entry is lost is named by the lane index of
+-- its tickets, a lane the index names for a waiting ticket and the room still has gets a free slot, and the
+-- index is rebuilt from the lines. A rebuilt lane starts at the room's virtual time, level with the others
+-- (its own was lost with the entry): no lane gains or loses seats by the loss
+-- (test/server/stores/redis-lanes-missing-keys.test.ts).
+local function rebuild_lanes(room)
+  local states = lane_states()
+  local by_slot = {}
+  for _, state in pairs(states) do by_slot[state.slot] = state end
+  local gvt = room_vt()
+  local function adopt(name, slot, line)
+    local head = redis.call('ZRANGE', line, 0, 0, 'WITHSCORES')[2]
+    local state = { name = name, slot = slot, vt = gvt, round = head and round_of(tonumber(head)) or 0 }
+    states[name], by_slot[slot] = state, state
+    save_lane(state)
+  end
+  for slot = 1, LANE_SLOTS do
+    local line = line_key(slot)
+    if not by_slot[slot] then
+      for _, id in ipairs(redis.call('ZRANGE', line, 0, -1)) do
+        local name = redis.call('HGET', K_TICKET_LANE, id)
+        if name and not states[name] then
+          adopt(name, slot, line)
+          break
+        end
+      end
+    end
+    local state = by_slot[slot]
+    if state then
+      for _, id in ipairs(redis.call('ZRANGE', line, 0, -1)) do redis.call('HSETNX', K_TICKET_LANE, id, state.name) end
+    end
+  end
+  local named = redis.call('HGETALL', K_TICKET_LANE)
+  for i = 2, #named, 2 do
+    local name = named[i]
+    if not states[name] and configured_lane(room, name) then
+      for slot = 1, LANE_SLOTS do
+        -- An empty line only: an unowned line still holding tickets nobody names would be taken over, its
+        -- tickets ranked in this lane and, put back in the default line by the repair, in two lines at once.
+        if not by_slot[slot] and redis.call('ZCARD', line_key(slot)) == 0 then
+          adopt(name, slot, line_key(slot))
+          break
+        end
+      end
+    end
+  end
+  return states
 end
 
 local function repair(room)
@@ -289,8 +344,9 @@ local function repair(room)
     end
   end
   redis.call('DEL', K_KEYS)
-  -- A lane line whose lane entry is lost: its tickets go back to the default line in join order (below).
-  local states = lane_states()
+  local states = rebuild_lanes(room)
+  -- A lane line nobody can name (its entry and the index both lost): its tickets go back to the default
+  -- line in join order (below).
   local slotted = {}
   for _, state in pairs(states) do slotted[state.slot] = true end
   for slot = 1, LANE_SLOTS do
@@ -310,15 +366,23 @@ local function repair(room)
     else
       redis.call('ZADD', K_WSEEN, 'NX', now, id)
       if not redis.call('ZSCORE', line, id) then
-        missing[#missing + 1] = { id, created or now }
-        redis.call('HDEL', K_TICKET_LANE, id)
+        -- Back in its own lane when that lane is known (its line was what got lost), else the default line.
+        local lane = redis.call('HGET', K_TICKET_LANE, id)
+        local state = line ~= K_LINE and lane and states[lane] or nil
+        missing[#missing + 1] = { id, created or now, state }
+        if not state then redis.call('HDEL', K_TICKET_LANE, id) end
       end
     end
   end
   table.sort(missing, function(a, b) return a[2] < b[2] or (a[2] == b[2] and a[1] < b[1]) end)
   for _, ticket in ipairs(missing) do
     room.seq = room.seq + 1
-    redis.call('ZADD', K_LINE, line_score(room.round, room.seq), ticket[1])
+    local state = ticket[3]
+    if state then
+      redis.call('ZADD', line_key(state.slot), line_score(state.round, room.seq), ticket[1])
+    else
+      redis.call('ZADD', K_LINE, line_score(room.round, room.seq), ticket[1])
+    end
   end
   redis.call('HSET', K_ROOM, 'seq', room.seq)
   -- Clients rebuilt from the waiting tickets that still name theirs. If those names are what was lost, the
