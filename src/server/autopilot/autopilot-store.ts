@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { LuaScript, type ScriptClient } from '../stores/lua-script.js';
+import { readKeyScript, writeKeyScript } from '../stores/key-scripts.js';
 import { AutopilotConfigSchema, type AutopilotConfig } from './autopilot-config.js';
 
 /** What an operator reads of the law's last tick (admin GET). */
@@ -50,10 +51,7 @@ export class MemoryAutopilotStore implements AutopilotStore {
   }
 }
 
-// Scripts rather than raw commands: the store's connection only promises EVALSHA/EVAL (lua-script.ts).
-// One key per script, so each runs on a Cluster whatever the room's hash slot.
-const getScript = new LuaScript("return redis.call('GET', KEYS[1])");
-const setScript = new LuaScript("if ARGV[1] == '' then return redis.call('DEL', KEYS[1]) end return redis.call('SET', KEYS[1], ARGV[1])");
+// Scripts rather than raw commands (key-scripts.ts); one key per script, so each runs on a Cluster.
 const indexScript = new LuaScript("if ARGV[2] == '1' then return redis.call('SADD', KEYS[1], ARGV[1]) end return redis.call('SREM', KEYS[1], ARGV[1])");
 const membersScript = new LuaScript("return redis.call('SMEMBERS', KEYS[1])");
 
@@ -64,12 +62,12 @@ export class RedisAutopilotStore implements AutopilotStore {
   ) {}
 
   async get(room: string): Promise<AutopilotConfig | null> {
-    const text = await getScript.run(this.client, [this.key(room)], []);
+    const text = await readKeyScript.run(this.client, [this.key(room)], []);
     return typeof text === 'string' ? parsed(text) : null;
   }
 
   async set(room: string, config: AutopilotConfig | null): Promise<void> {
-    await setScript.run(this.client, [this.key(room)], [config === null ? '' : JSON.stringify(config)]);
+    await writeKeyScript.run(this.client, [this.key(room)], [config === null ? '' : JSON.stringify(config)]);
     await indexScript.run(this.client, [this.indexKey()], [room, config === null ? '0' : '1']);
   }
 
@@ -80,12 +78,12 @@ export class RedisAutopilotStore implements AutopilotStore {
   }
 
   async lastDecision(room: string): Promise<AutopilotLastDecision | null> {
-    const text = await getScript.run(this.client, [`${this.key(room)}-last`], []);
+    const text = await readKeyScript.run(this.client, [`${this.key(room)}-last`], []);
     return typeof text === 'string' ? (JSON.parse(text) as AutopilotLastDecision) : null;
   }
 
   async recordDecision(room: string, decision: AutopilotLastDecision): Promise<void> {
-    await setScript.run(this.client, [`${this.key(room)}-last`], [JSON.stringify(decision)]);
+    await writeKeyScript.run(this.client, [`${this.key(room)}-last`], [JSON.stringify(decision)]);
   }
 
   private key(room: string): string {

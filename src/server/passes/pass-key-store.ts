@@ -5,7 +5,8 @@
  */
 import * as v from 'valibot';
 import { PassKeysSchema, type PassKeys } from '../../core/protocol/protocol.js';
-import { LuaScript, type ScriptClient } from '../stores/lua-script.js';
+import type { ScriptClient } from '../stores/lua-script.js';
+import { readKeyScript, writeKeyScript } from '../stores/key-scripts.js';
 
 export interface PassKeyStore {
   /** The room's keys; null when it has none (every pass is then refused as `pass-keys-missing`). */
@@ -27,11 +28,6 @@ export class MemoryPassKeyStore implements PassKeyStore {
   }
 }
 
-// Scripts rather than raw commands: the store's connection only promises EVALSHA/EVAL (lua-script.ts),
-// and a Redis fault then reads as the queue's own 503.
-const getScript = new LuaScript("return redis.call('GET', KEYS[1])");
-const setScript = new LuaScript("if ARGV[1] == '' then return redis.call('DEL', KEYS[1]) end return redis.call('SET', KEYS[1], ARGV[1])");
-
 export class RedisPassKeyStore implements PassKeyStore {
   /** Per-instance copy, so joins with a pass cost Redis one read per room per `cacheMs`, not one each. */
   private readonly cache = new Map<string, { at: number; keys: PassKeys | null }>();
@@ -46,7 +42,7 @@ export class RedisPassKeyStore implements PassKeyStore {
   async get(room: string, now: number): Promise<PassKeys | null> {
     const cached = this.cache.get(room);
     if (cached && now >= cached.at && now - cached.at < this.cacheMs) return cached.keys;
-    const text = await getScript.run(this.client, [this.key(room)], []);
+    const text = await readKeyScript.run(this.client, [this.key(room)], []);
     const keys = typeof text === 'string' ? parsed(text) : null;
     if (this.cache.size >= 10_000) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(room, { at: now, keys });
@@ -54,7 +50,7 @@ export class RedisPassKeyStore implements PassKeyStore {
   }
 
   async set(room: string, keys: PassKeys | null): Promise<void> {
-    await setScript.run(this.client, [this.key(room)], [keys === null ? '' : JSON.stringify(keys)]);
+    await writeKeyScript.run(this.client, [this.key(room)], [keys === null ? '' : JSON.stringify(keys)]);
     this.cache.delete(room);
   }
 

@@ -41,16 +41,10 @@ export async function bindPassTicket(passes: Passes, room: string, placement: Pa
 async function holdsSubject(subjects: PassSubjects, store: Store, room: string, subject: string, key: string, now: number): Promise<boolean> {
   const holder = await subjects.claim(room, subject, key, now);
   if (holder.key === key) return true;
-  if (holder.ticketId === null || (await ticketLive(store, room, holder.ticketId, now))) return false;
+  // Read-only (Store.isLive): asking must not keep the ticket alive, or replaying the pass every minute held
+  // an abandoned ticket, and the subject, for ever (test/server/passes/pass-replay.test.ts).
+  if (holder.ticketId === null || (await store.isLive(room, holder.ticketId, now))) return false;
   return subjects.takeOver(room, subject, holder, key, now);
-}
-
-/**
- * Read-only (Store.isLive): asking must not keep the ticket alive, or replaying the pass every minute held
- * an abandoned ticket, and the subject, for ever (test/server/passes/pass-replay.test.ts).
- */
-function ticketLive(store: Store, room: string, id: string, now: number): Promise<boolean> {
-  return store.isLive(room, id, now);
 }
 
 async function roomLanes(store: Store, room: string, now: number): Promise<string[]> {

@@ -113,9 +113,8 @@ export function estimateWait(position: number, ratePerSecond: number | null, ban
  * line gets in, so the band reaches beyond either reading. On the autopilot morning (bench:autopilot),
  * ranges from the current rate alone held 43 % of waits, with the band 71 % (docs/autopilot.md).
  */
-export function rateBand(room: RoomSnapshot, now: number, statsWindowMs = STATS_WINDOW_MS): RateBand | null {
-  const rate = admissionRate(room, now, statsWindowMs);
-  const observedMs = Math.min(statsWindowMs, now - room.createdAt);
+export function rateBand(room: RoomSnapshot, now: number, rate = admissionRate(room, now)): RateBand | null {
+  const observedMs = Math.min(STATS_WINDOW_MS, now - room.createdAt);
   if (rate === null || room.recentAdmissions < MIN_RATE_SAMPLES || observedMs <= 0) return null;
   const measured = room.recentAdmissions / (observedMs / 1000);
   const k = Math.max(rate, measured) / Math.min(rate, measured);
@@ -149,12 +148,11 @@ export const UNMEASURED_STEERED_SPEEDUP = 10;
  * - a band from the measured rate: its k² reach is clamped to [min, max] admit per minute (on the autopilot
  *   morning it reached 0.05–143 admissions/s, a high end of 60 hours for a 21-minute wait).
  */
-export function steeredBand(room: RoomSnapshot, now: number, steering: SteeringBounds): RateBand | null {
-  const rate = admissionRate(room, now);
+export function steeredBand(room: RoomSnapshot, now: number, steering: SteeringBounds, rate = admissionRate(room, now)): RateBand | null {
   if (rate === null) return null;
   const floor = steering.minAdmitPerMinute / 60;
   const ceiling = Math.max(floor, steering.maxAdmitPerMinute / 60);
-  const band = rateBand(room, now);
+  const band = rateBand(room, now, rate);
   if (band === null) {
     if (room.recentAdmissions >= MIN_RATE_SAMPLES) return null;
     return { slowest: rate, fastest: clamp(rate * UNMEASURED_STEERED_SPEEDUP, rate, Math.max(rate, ceiling)), backlog: 0 };
@@ -167,8 +165,9 @@ export function steeredBand(room: RoomSnapshot, now: number, steering: SteeringB
  * the autopilot's bounds when it steers the room (queue/ticket-view.ts), absent otherwise.
  */
 export function roomWaitEstimate(position: number, room: RoomSnapshot, now: number, steering?: SteeringBounds | null): WaitEstimate | null {
-  const band = steering ? steeredBand(room, now, steering) : rateBand(room, now);
-  return estimateWait(position, admissionRate(room, now), band);
+  // One reading of the rate for the estimate and its band: this runs on every status poll.
+  const rate = admissionRate(room, now);
+  return estimateWait(position, rate, steering ? steeredBand(room, now, steering, rate) : rateBand(room, now, rate));
 }
 
 /**
