@@ -39,16 +39,12 @@ if (!chrome) {
 console.log(`Using browser ${chrome}${ci ? ' (CI: nothing is skipped)' : ''}`);
 const env = { CHROME_PATH: chrome };
 
-// Run alone by `npm run test:real-ent`, out of `npm test` until the law passes it every run: after 9 green
-// runs it settled at 31 seats in a clean-clone `.ci/run` (band 33–65, knee 48; docs/autopilot.md).
-const NOT_YET_STEADY = [join('test', 'e2e', 'autopilot-real-ent.test.ts')];
 const testFiles = (dir) =>
   existsSync(dir)
     ? readdirSync(dir, { recursive: true })
         .map(String)
         .filter((f) => f.endsWith('.test.ts'))
         .map((f) => join(dir, f))
-        .filter((f) => !NOT_YET_STEADY.includes(f))
         .sort()
     : [];
 

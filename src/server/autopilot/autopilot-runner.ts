@@ -36,6 +36,8 @@ export class AutopilotRunner {
   /** The last logged action and reason, so a run of identical holds logs once. */
   private lastSaid = '';
   last: LawDecision | undefined;
+  /** What each source summed up at the last tick (undefined: not set up), for /metrics. */
+  evidence: { pupils?: SignalSummary; probe?: SignalSummary } = {};
   decisions = { up: 0, cut: 0, hold: 0 };
 
   constructor(private readonly options: AutopilotRunnerOptions) {}
@@ -54,6 +56,7 @@ export class AutopilotRunner {
     }
     const since = this.state.evidenceFrom;
     const [pupilSummary, probeSummary] = await Promise.all([pupils.summary(now, since), probe?.summary(now, since)]);
+    this.evidence = { pupils: pupilSummary, probe: probeSummary };
     const decision = decide(
       this.state,
       {

@@ -33,12 +33,15 @@ export interface LawState {
   /** When the last drain ended: admissions measured over it include the drain's idle seconds. */
   drainedAt?: number;
   /**
-   * The seats before the last increase (a step up, or "drained enough" stopping a cut's drain at the
-   * sessions held), until evidence gathered after it reads at or under the target. A breach before then
-   * was caused by the increase, not by the seats below it: the cut goes back to them, not under. Kept by
-   * that cut, so the drain that follows runs its course; cleared when a drain completes.
+   * The seats before the last increase (a step up, "seats unused" reopening a step above the sessions, or
+   * "drained enough" stopping a cut's drain at the sessions held), until evidence gathered with the new
+   * seats full reads at or under the target. A breach before then was caused by the increase, not by the
+   * seats below it: the cut goes back to them, not under. Kept by that cut, so the drain that follows runs
+   * its course; cleared when a drain completes.
    */
   upFrom?: number;
+  /** Since when the sessions have filled the seats (`seatsBusyShare`), without a break; unset while they do not. */
+  fullSince?: number;
 }
 
 export interface LawInput {
@@ -76,7 +79,8 @@ export interface LawDecision {
 
 export type LawTuning = Record<
   | 'minPupilSamples' | 'minProbeSamples' | 'errorShareLimit' | 'timeoutShareLimit' | 'hardBreach' | 'holdBand'
-  | 'maxUpStep' | 'upEveryMs' | 'minCutFactor' | 'maxCutFactor' | 'busyShare' | 'seatsBusyShare' | 'spareRate' | 'drainEvidenceMs' | 'rateWindowMs' | 'farShare' | 'unusedSeats',
+  | 'maxUpStep' | 'upEveryMs' | 'minCutFactor' | 'maxCutFactor' | 'busyShare' | 'seatsBusyShare' | 'spareRate' | 'drainEvidenceMs' | 'rateWindowMs' | 'farShare' | 'unusedSeats'
+  | 'stepStandsAfterMs',
   number
 >;
 
@@ -117,12 +121,15 @@ export const LAW_TUNING: Readonly<LawTuning> = {
    */
   farShare: 0.5,
   /**
-   * A latency cut keeps √(target/p95) of the load, between half and 97 %; errors or timeouts halve it. The
-   * cut grows with the overshoot (the gradient): with a fixed 10 % cut, readings 0.4 % over the target
+   * A latency cut keeps ∛(target/p95) of the load, between half and 97 %, and so does a cut on timeouts or
+   * on slow errors (their p95 over the target); fast errors halve it. The cut grows with the overshoot
+   * (the gradient): with a fixed 10 % cut, readings 0.4 % over the target
    * (noise of a 40-page p95) held the model's room at 1 800 seats where its knee is 2 500. Not target/p95
    * itself: near the knee a crowd's wait falls much faster than its size (a closed crowd's page time is
    * N·D/M − think past the knee; an open queue's p95 ∝ 1/(1 − ρ)), so 843 ms against 500 on the real slow ENT
-   * cut 45 sessions to 26 (its knee 48). Model morning: 140 s over target (143 with target/p95), 0.19 % failed.
+   * cut 45 sessions to 26 (its knee 48). Nor √: once drained after the node loss, 51 seats read 1 196 ms
+   * and √ kept 32, under the halved ENT's band (33–65; ∛ keeps 38). Over the 10 modelled mornings ∛ costs
+   * 134 s over target on average against √'s 128 (outside the node loss 2 s either way; failed ≤ 0.51 %).
    */
   minCutFactor: 0.5,
   maxCutFactor: 0.97,
@@ -154,6 +161,13 @@ export const LAW_TUNING: Readonly<LawTuning> = {
    * instead of 0.19 %).
    */
   unusedSeats: 1.5,
+  /**
+   * An increase stands (a later breach no longer goes back to the seats before it) once the evidence reads
+   * at or under the target with the new seats full this long: 5 s, the probe's minimum evidence. Judged
+   * before they filled, it said nothing of their logins: on the real slow ENT 59 seats over 47 sessions
+   * read 43 ms while filling, then their logins brought errors and the 59 were halved to 29 (band 33–65).
+   */
+  stepStandsAfterMs: 5_000,
 };
 
 type Tuning = Readonly<LawTuning>;
@@ -187,8 +201,9 @@ export function withinBounds(state: LawState, bounds: AutopilotBounds): LawState
 }
 
 export function decide(previous: LawState, input: LawInput, bounds: AutopilotBounds, tuning: Tuning = LAW_TUNING): LawDecision {
-  const state = withinBounds(previous, bounds);
   const { now } = input;
+  const bounded = withinBounds(previous, bounds);
+  const state: LawState = { ...bounded, fullSince: input.active >= bounded.capacity * tuning.seatsBusyShare ? (previous.fullSince ?? now) : undefined };
   const pupils = judge(input.pupils, tuning.minPupilSamples, bounds, tuning);
   const probe = judge(input.probe, tuning.minProbeSamples, bounds, tuning);
   const observedP95Ms = Math.max(pupils.p95Ms, probe.p95Ms);
@@ -227,8 +242,12 @@ export function decide(previous: LawState, input: LawInput, bounds: AutopilotBou
 
   const breach = probe.breach ?? pupils.breach;
   if (breach) {
-    const factor =
-      breach === 'latency' ? clamp(Math.sqrt(bounds.targetMs / Math.max(1, observedP95Ms)), tuning.minCutFactor, tuning.maxCutFactor) : tuning.minCutFactor;
+    // Timeouts are pages slower than the probe waits: the p95 counts them (2 s), and the cut follows it like
+    // any latency. Halving a pool just past its cliff threw the real slow ENT's 65 seats to 32 after the node
+    // loss (band 33–65; ∛ keeps 41). Failures that come fast (errors under the target) say the ENT is broken,
+    // not full: those halve.
+    const slow = breach === 'latency' || observedP95Ms > bounds.targetMs;
+    const factor = slow ? clamp(Math.cbrt(bounds.targetMs / Math.max(1, observedP95Ms)), tuning.minCutFactor, tuning.maxCutFactor) : tuning.minCutFactor;
     // The load the evidence saw: the sessions when the rate holds them down; the seats when a line waits on
     // them, as sessions that left are replaced within a poll or two. Halving a dip (50 sessions of 83 seats
     // between departures and admissions) left the real slow ENT 25 seats against a knee of 48.
@@ -255,9 +274,11 @@ export function decide(previous: LawState, input: LawInput, bounds: AutopilotBou
     return { state: next, action: LawAction.CUT, reason: breach, observedP95Ms };
   }
 
-  // Evidence at or under the target after an increase: the increase stands, a later breach is judged as any.
+  // Evidence at or under the target after an increase, its seats full for a while (stepStandsAfterMs): the
+  // increase stands, a later breach is judged as any.
+  const stepFilled = state.fullSince !== undefined && now - state.fullSince >= tuning.stepStandsAfterMs;
   const settled: LawState =
-    state.upFrom !== undefined && (pupils.present || probe.present) && observedP95Ms <= bounds.targetMs ? { ...state, upFrom: undefined } : state;
+    state.upFrom !== undefined && stepFilled && (pupils.present || probe.present) && observedP95Ms <= bounds.targetMs ? { ...state, upFrom: undefined } : state;
   // Seats nobody holds while the store's full minute keeps the line out are a lump of logins waiting for
   // the minute to slide. Real slow ENT: a full minute held 68 seats while their sessions left (49 → 17),
   // then let 51 logins in within 3 s: probe timeouts, seats halved to 34 (band 33–65). The seats follow
@@ -268,7 +289,10 @@ export function decide(previous: LawState, input: LawInput, bounds: AutopilotBou
   if (stalled && state.capacity > tuning.unusedSeats * input.active) {
     // And the rate just over the minute's count, by those seats: one step of logins now, then the slide's pace.
     const admitPerMinute = Math.max(state.admitPerMinute, (input.admittedLastMinute ?? 0) + oneStepAbove - input.active);
-    const next = withinBounds({ ...settled, capacity: oneStepAbove, admitPerMinute }, bounds);
+    // A step above the sessions, filled at once: a breach on its logins goes back to the sessions, not
+    // under (real slow ENT: 45 seats over 36 sessions, 894 ms on the 9 logins, √-cut to 33; band 33–65).
+    // Judged on evidence from after it, like any change (older pages read the sessions without the logins).
+    const next = withinBounds({ ...settled, capacity: oneStepAbove, admitPerMinute, upFrom: input.active, evidenceFrom: now, changedAt: now, fullSince: undefined }, bounds);
     if (next.capacity < state.capacity) return { state: next, action: LawAction.CUT, reason: 'seats unused', observedP95Ms };
   }
 
@@ -307,6 +331,7 @@ export function decide(previous: LawState, input: LawInput, bounds: AutopilotBou
       ...settled,
       capacity,
       upFrom: capacity > state.capacity ? state.capacity : settled.upFrom,
+      fullSince: capacity > state.capacity ? undefined : state.fullSince,
       admitPerMinute: rateBinds ? grow(state.admitPerMinute) : justDrained || turnsOver ? keepPace(trimmed) : trimmed,
       evidenceFrom: now,
       changedAt: now,

@@ -91,6 +91,11 @@ export function startAutopilot(options: StartAutopilotOptions): RunningAutopilot
         gauges.rate.set({ room }, decision.state.admitPerMinute);
         gauges.p95.set({ room }, decision.observedP95Ms);
         gauges.decisions.inc({ room, action: decision.action });
+        for (const [source, summary] of Object.entries(runner.evidence)) {
+          if (!summary) continue;
+          gauges.samples.set({ room, source }, summary.samples);
+          gauges.sourceP95.set({ room, source }, summary.p95Ms);
+        }
       }
     } catch (error) {
       log(JSON.stringify({ autopilot: room, error: error instanceof Error ? error.message : String(error) }));
@@ -123,9 +128,19 @@ function autopilotMetrics(registry: Registry) {
     rate: gauge('antichambre_autopilot_admit_per_minute', 'Admissions per minute the autopilot set at its last tick.'),
     p95: gauge('antichambre_autopilot_observed_p95_ms', 'Worst p95 (pupils, probe) of the evidence of its last tick; 0 without enough.'),
     decisions: new Counter({ name: 'antichambre_autopilot_decisions_total', help: 'Ticks of the law by outcome.', labelNames: ['room', 'action'] as const, registers }),
+    // Per source (pupils, probe): what the law weighed at its last tick, the evidence since its last change.
+    samples: new Gauge({ name: 'antichambre_autopilot_samples', help: 'Samples (weight) of each source since the last change, at the last tick.', labelNames: ['room', 'source'] as const, registers }),
+    sourceP95: new Gauge({ name: 'antichambre_autopilot_p95_ms', help: "Each source's p95 since the last change, at the last tick (believed from its minimum samples).", labelNames: ['room', 'source'] as const, registers }),
   };
   metricsOf.set(registry, metrics);
   return metrics;
 }
 const metricsOf = new WeakMap<Registry, AutopilotMetrics>();
-type AutopilotMetrics = { seats: Gauge<'room'>; rate: Gauge<'room'>; p95: Gauge<'room'>; decisions: Counter<'room' | 'action'> };
+type AutopilotMetrics = {
+  seats: Gauge<'room'>;
+  rate: Gauge<'room'>;
+  p95: Gauge<'room'>;
+  decisions: Counter<'room' | 'action'>;
+  samples: Gauge<'room' | 'source'>;
+  sourceP95: Gauge<'room' | 'source'>;
+};

@@ -62,7 +62,8 @@ test('PUT autopilot on steers the room, GET says it steers, off freezes the seat
     const steered = await until(() => publicRoom(server, 'ent'), (room) => room.capacity > 4);
     assert.deepEqual(steered.autopilot, { steering: true });
     assert.ok(steered.capacity > 4 && steered.capacity <= 40, `the law opened seats within bounds: ${steered.capacity}`);
-    const shown = (await server.admin('GET', '/rooms/ent')).json.autopilot;
+    // Every tick is recorded, holds too (the tick after a step waits for fresh evidence): read until a step shows.
+    const shown = (await until(() => server.admin('GET', '/rooms/ent'), ({ json }) => json.autopilot.lastDecision?.action === 'up')).json.autopilot;
     assert.equal(shown.probeUrl, probeUrl);
     assert.equal(shown.lastDecision.action, 'up');
     assert.ok(Date.parse(shown.lastDecision.at) > Date.now() - 5_000, shown.lastDecision.at);

@@ -26,19 +26,25 @@ test('never ramps up blind: no evidence, a silent probe, no line, or limits nobo
   assert.equal(decide(state, input({ probe: { ...healthy, samples: 3 }, pupils: healthy }), bounds).reason, 'probe silent');
   assert.equal(decide(state, input({ waiting: 0 }), bounds).reason, 'no line');
   assert.equal(decide(state, input({ active: 500, admittingPerMinute: 100 }), bounds).reason, 'limits not reached');
-  for (const over of [{ probe: undefined }, { waiting: 0 }]) assert.deepEqual(decide(state, input(over), bounds).state, state);
+  for (const over of [{ probe: undefined }, { waiting: 0 }]) {
+    const { fullSince, ...held } = decide(state, input(over), bounds).state;
+    assert.deepEqual(held, state);
+    assert.equal(fullSince, 60_000, 'full seats are noted from now');
+  }
 });
 
-test('cuts at once on a breach, in proportion to the overshoot; errors and timeouts halve', () => {
+test('cuts at once on a breach, in proportion to the overshoot (timeouts by their p95); fast errors halve', () => {
   const slow = decide(state, input({ probe: { ...healthy, p95Ms: 1_250 } }), bounds);
   assert.equal(slow.action, 'cut');
-  assert.equal(slow.state.capacity, 894); // √(1 000 / 1 250) of 1 000
+  assert.equal(slow.state.capacity, 928); // ∛(1 000 / 1 250) of 1 000
   const timeouts = decide(state, input({ probe: { ...healthy, p95Ms: 2_000, timeoutShare: 0.3, errorShare: 0.3 } }), bounds);
   assert.equal(timeouts.reason, 'timeouts');
-  assert.equal(timeouts.state.capacity, 500);
-  assert.equal(timeouts.state.admitPerMinute, 150);
+  assert.equal(timeouts.state.capacity, 793); // ∛(1 000 / 2 000) of 1 000
+  assert.equal(timeouts.state.admitPerMinute, 238);
+  // Errors that come fast (p95 300 ms): the ENT is broken, not full; however little it takes, halve.
   const errors = decide(state, input({ probe: undefined, pupils: { ...healthy, errorShare: 0.2 } }), bounds);
   assert.equal(errors.reason, 'errors');
+  assert.equal(errors.state.capacity, 500);
 });
 
 test('a reading just over the target needs twice the evidence before it cuts', () => {
@@ -98,7 +104,8 @@ test('after a cut, the seats stop at the sessions held once recent evidence show
     assert.equal(decide(afterCut, input({ active: 900, ...over }), bounds).state.capacity, 600);
 });
 
-// The real-ENT timeline (test/e2e/autopilot-real-ent.test.ts): 8 workers lose 4, the law cuts 103 → 51 seats.
+// The real-ENT timeline (test/e2e/autopilot-real-ent.test.ts): 8 workers lose 4, the law cuts 103 → 51 seats
+// (halving on timeouts, the rule then; ∛ of their p95 now cuts the 103 to 66, and the next breach further).
 const afterHalving: LawState = { capacity: 51, admitPerMinute: 263, evidenceFrom: 47_000, changedAt: 47_000 };
 const drainOverload = { samples: 40, p95Ms: 1_900, errorShare: 0.2, timeoutShare: 0.2 };
 const realEnt: AutopilotBounds = { targetMs: 500, minCapacity: 20, maxCapacity: 200, minAdmitPerMinute: 60, maxAdmitPerMinute: 1_200 };
@@ -119,10 +126,10 @@ test('a cut moves the seats, not the rate below what the store\'s minute already
   // 250 admitted over the last minute: a rate of 131 would admit nobody for ~40 s, then let the backlog in at once.
   const cut = decide({ ...afterHalving, capacity: 103 }, input({ now: 47_000, active: 103, admittingPerMinute: 280, admittedLastMinute: 250, probe: drainOverload }), realEnt);
   assert.equal(cut.action, 'cut');
-  assert.equal(cut.state.capacity, 51);
+  assert.equal(cut.state.capacity, 66); // ∛(500 / 1 900) of 103
   assert.ok(cut.state.admitPerMinute >= 250, `rate ${cut.state.admitPerMinute} under the 250 the minute holds`);
   // Without that count (older callers) the rate follows the seats, as before.
-  assert.equal(decide({ ...afterHalving, capacity: 103 }, input({ now: 47_000, active: 103, probe: drainOverload }), realEnt).state.admitPerMinute, 131);
+  assert.equal(decide({ ...afterHalving, capacity: 103 }, input({ now: 47_000, active: 103, probe: drainOverload }), realEnt).state.admitPerMinute, 168);
 });
 
 test('an unused rate is not trimmed below the admissions of the last minute (drain seconds read as an unused rate)', () => {
@@ -140,23 +147,28 @@ test('an unused rate is not trimmed below the admissions of the last minute (dra
   assert.ok(later.admitPerMinute < 400, `rate ${later.admitPerMinute}`);
 });
 
-test('a latency cut near the knee keeps √(target/p95) of the load: a closed crowd\'s wait falls faster than its size', () => {
+test('a latency cut near the knee keeps ∛(target/p95) of the load: a closed crowd\'s wait falls faster than its size', () => {
   // Real slow ENT, 4 workers (knee 48, p95 at the target with 56 seats): 45 sessions read 843 ms against 500.
-  // target/p95 kept 26 seats, half the knee, and the ENT idled with 234 waiting; √ keeps 34.
+  // target/p95 kept 26 seats, half the knee, and the ENT idled with 234 waiting; ∛ keeps 37.
   const near = decide({ ...afterHalving, capacity: 56, drainedAt: 58_000, evidenceFrom: 64_000, changedAt: 64_000 }, input({ now: 72_000, active: 45, probe: { ...healthy, samples: 40, p95Ms: 843 } }), realEnt);
   assert.equal(near.action, 'cut');
-  assert.equal(near.state.capacity, Math.floor(45 * Math.sqrt(500 / 843)));
+  assert.equal(near.state.capacity, 37);
+  // A failed run: the halving left 51 seats, which read 1 196 ms once drained; √ kept 32, under the band (33–65).
+  const drained = decide({ ...afterHalving, capacity: 51, drainedAt: 58_000, evidenceFrom: 58_000, changedAt: 52_000 }, input({ now: 64_000, active: 51, waiting: 209, probe: { ...healthy, samples: 24, p95Ms: 1_196 } }), realEnt);
+  assert.equal(drained.action, 'cut');
+  assert.equal(drained.state.capacity, 38);
 });
 
 test('a cut while a line waits on seats that empty faster than they refill cuts from the seats, not from the dip', () => {
   // Real slow ENT, 4 workers: 83 seats after a first cut, sessions down to 50 while admissions lagged, a
-  // breach on errors: halving the dip left 25 seats (the knee is 48) and the ENT idled with 235 waiting.
+  // breach on errors: halving the dip left 25 seats (the knee is 48) and the ENT idled with 235 waiting
+  // (halving the 83 seats, 41; ∛ of the 1.9-s p95, 53).
   const lagging = decide({ capacity: 83, admitPerMinute: 240, evidenceFrom: 52_000, changedAt: 47_000, drainedAt: 52_000 }, input({ now: 58_000, active: 50, waiting: 210, admittingPerMinute: 60, admittedLastMinute: 230, probe: { ...drainOverload, timeoutShare: 0.08 } }), realEnt);
   assert.equal(lagging.reason, 'errors');
-  assert.equal(lagging.state.capacity, 41);
+  assert.equal(lagging.state.capacity, 53);
   // When the rate is what holds the sessions down, the sessions are the load: the cut is from them.
   const rateBound = decide({ capacity: 83, admitPerMinute: 240, evidenceFrom: 52_000, changedAt: 47_000 }, input({ now: 58_000, active: 50, waiting: 210, admittingPerMinute: 230, probe: drainOverload }), realEnt);
-  assert.equal(rateBound.state.capacity, 25);
+  assert.equal(rateBound.state.capacity, 32);
 });
 
 test('a breach over seats that "drained enough" left above a cut goes back to the cut, not under it: those sessions came before the cut', () => {
@@ -178,7 +190,7 @@ test('a breach over seats that "drained enough" left above a cut goes back to th
   // Drained to the cut's seats, then fresh evidence of a breach there: cut as any breach does.
   const drained = decide(draining.state, input({ now: 90_000, active: 39, waiting: 200, probe: timeouts }), realEnt);
   assert.equal(drained.reason, 'drained');
-  assert.equal(decide(drained.state, input({ now: 96_000, active: 39, waiting: 200, admittingPerMinute: 100, probe: timeouts }), realEnt).state.capacity, 20);
+  assert.equal(decide(drained.state, input({ now: 96_000, active: 39, waiting: 200, admittingPerMinute: 100, probe: timeouts }), realEnt).state.capacity, 24);
 });
 
 test('a rate the store\'s minute holds full is in use: a step up does not trim it, which would stall free seats until the minute slides', () => {
@@ -204,10 +216,15 @@ test('a breach on the first evidence after a step up goes back to the seats befo
   const cut = decide(up.state, input(breach), realEnt);
   assert.equal(cut.action, 'cut');
   assert.equal(cut.state.capacity, 43, `halved to ${cut.state.capacity}, under the 43 seats that read 165 ms`);
-  // Once evidence after the step reads at or under the target, the step stands: a later breach cuts as any.
-  const held = decide(up.state, input({ ...breach, now: 66_000, probe: { ...healthy, samples: 22, p95Ms: 480 } }), realEnt);
-  assert.equal(held.action, 'hold');
-  assert.equal(decide(held.state, input({ ...breach, now: 72_000 }), realEnt).state.capacity, 27);
+  // Once evidence reads at or under the target with the new seats full for 5 s, the step stands: a later
+  // breach cuts as any. Read before they filled (43 sessions in 54 seats), it says nothing of their logins.
+  const fine = { ...healthy, samples: 22, p95Ms: 480 };
+  const filling = decide(up.state, input({ ...breach, now: 64_000, active: 45, probe: fine }), realEnt);
+  assert.equal(decide(filling.state, input({ ...breach, now: 67_000 }), realEnt).state.capacity, 43);
+  const full = decide(filling.state, input({ ...breach, now: 66_000, probe: fine }), realEnt);
+  const stands = decide(full.state, input({ ...breach, now: 71_000, probe: fine }), realEnt);
+  assert.equal(stands.action, 'hold');
+  assert.equal(decide(stands.state, input({ ...breach, now: 72_000 }), realEnt).state.capacity, 33);
 });
 
 test('seats the sessions leave empty while the store\'s full minute keeps the line out come down to one step above the sessions', () => {
@@ -222,4 +239,23 @@ test('seats the sessions leave empty while the store\'s full minute keeps the li
   // Not while admissions flow (the minute has room), nor for a few seats between departures and logins.
   assert.equal(decide({ capacity: 68, admitPerMinute: 191, evidenceFrom: 52_000, changedAt: 52_000 }, input({ ...stalled, admittedLastMinute: 150 }), realEnt).state.capacity, 68);
   assert.equal(decide({ capacity: 44, admitPerMinute: 191, evidenceFrom: 52_000, changedAt: 52_000 }, input(stalled), realEnt).state.capacity, 44);
+});
+
+test('a breach after "seats unused" reopened a step above the sessions goes back to those sessions, not under them', () => {
+  // Real slow ENT, near miss (band 33–65): 56 seats over 36 sessions came down to 45, the 9 seats filled
+  // at once, their logins read 894 ms, and √(500/894) of 45 left 33 seats, under the 36 sessions that
+  // had read fine before the step. Timeouts on those logins would halve the 45 to 22.
+  const unused = decide(
+    { capacity: 56, admitPerMinute: 227, evidenceFrom: 52_000, changedAt: 52_000 },
+    input({ now: 58_000, active: 36, waiting: 224, admittingPerMinute: 10, admittedLastMinute: 230, probe: { ...healthy, samples: 24, p95Ms: 90 } }),
+    realEnt,
+  );
+  assert.equal(unused.reason, 'seats unused');
+  assert.equal(unused.state.capacity, 45);
+  // A second later: the evidence since the step is 4 probe pages, too few to judge it (nor to forget it).
+  const next = decide(unused.state, input({ now: 59_000, active: 45, waiting: 215, admittingPerMinute: 60, admittedLastMinute: 239, probe: { ...healthy, samples: 4, p95Ms: 90 } }), realEnt);
+  assert.equal(next.action, 'hold');
+  const breach = decide(next.state, input({ now: 64_000, active: 45, waiting: 215, admittingPerMinute: 120, admittedLastMinute: 239, probe: { ...healthy, samples: 24, p95Ms: 2_021, timeoutShare: 0.15, errorShare: 0.15 } }), realEnt);
+  assert.equal(breach.reason, 'timeouts');
+  assert.equal(breach.state.capacity, 36, `cut to ${breach.state.capacity}, under the 36 sessions that read 90 ms`);
 });

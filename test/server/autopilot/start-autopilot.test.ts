@@ -44,7 +44,12 @@ test('turned on with a probe URL and bounds, it steers the room: seats up in the
     assert.ok(room!.settings.capacity > 5, `seats ${room!.settings.capacity}`);
     assert.match(lines[0] ?? '', /"autopilot":"ent","action":"hold","reason":"too few samples"/, 'a hold is logged once, when its reason changes');
     assert.ok(lines.some((line) => /"autopilot":"ent","action":"up"/.test(line)), lines.join('\n'));
-    assert.match(await registry.metrics(), new RegExp(`antichambre_autopilot_seats\\{room="ent"\\} ${room!.settings.capacity}`));
+    const metrics = await registry.metrics();
+    assert.match(metrics, new RegExp(`antichambre_autopilot_seats\\{room="ent"\\} ${room!.settings.capacity}`));
+    // What each source saw at the last tick: an operator reads why the law holds ("too few samples") or cuts.
+    assert.match(metrics, /antichambre_autopilot_samples\{room="ent",source="probe"\} [1-9]/);
+    assert.match(metrics, /antichambre_autopilot_p95_ms\{room="ent",source="probe"\} [1-9]/);
+    assert.match(metrics, /antichambre_autopilot_samples\{room="ent",source="pupils"\} 0/);
   } finally {
     await autopilot.stop();
     await ent.close();
