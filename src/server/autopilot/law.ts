@@ -243,11 +243,10 @@ export function decide(previous: LawState, input: LawInput, bounds: AutopilotBou
   const breach = probe.breach ?? pupils.breach;
   if (breach) {
     // Timeouts are pages slower than the probe waits: the p95 counts them (2 s), and the cut follows it like
-    // any latency. Halving a pool just past its cliff threw the real slow ENT's 65 seats to 32 after the node
-    // loss (band 33–65; ∛ keeps 41). Failures that come fast (errors under the target) say the ENT is broken,
-    // not full: those halve.
-    const slow = breach === 'latency' || observedP95Ms > bounds.targetMs;
-    const factor = slow ? clamp(Math.cbrt(bounds.targetMs / Math.max(1, observedP95Ms)), tuning.minCutFactor, tuning.maxCutFactor) : tuning.minCutFactor;
+    // any latency (a latency breach is a p95 over the target too). Halving a pool just past its cliff threw
+    // the real slow ENT's 65 seats to 32 after the node loss (band 33–65; ∛ keeps 41). Failures that come
+    // fast (errors under the target) say the ENT is broken, not full: those halve.
+    const factor = observedP95Ms > bounds.targetMs ? clamp(Math.cbrt(bounds.targetMs / Math.max(1, observedP95Ms)), tuning.minCutFactor, tuning.maxCutFactor) : tuning.minCutFactor;
     // The load the evidence saw: the sessions when the rate holds them down; the seats when a line waits on
     // them, as sessions that left are replaced within a poll or two. Halving a dip (50 sessions of 83 seats
     // between departures and admissions) left the real slow ENT 25 seats against a knee of 48.

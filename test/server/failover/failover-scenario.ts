@@ -169,8 +169,9 @@ export async function runFailover(plan: FailoverPlan): Promise<FailoverFigures> 
       let status: TicketStatus = v.parse(TicketStatusSchema, await joined.json());
       const auth = { authorization: `Bearer ${status.ticket}` };
       let lastPosition = status.position ?? Number.POSITIVE_INFINITY;
+      // When the request behind the last position, and behind the current one, was sent.
       let lastSentAt = sentAtOf.get(joined)!;
-      let sentAtNow = lastSentAt;
+      let sentAt = lastSentAt;
       for (;;) {
         if (status.state === 'admitted') {
           const iat = String((JSON.parse(Buffer.from(status.admission!.token.split('.')[1]!, 'base64url').toString()) as { iat: number }).iat);
@@ -181,25 +182,24 @@ export async function runFailover(plan: FailoverPlan): Promise<FailoverFigures> 
           break;
         }
         const position = status.position ?? Number.POSITIVE_INFINITY;
-        const thisSentAt = sentAtNow;
         if (position > lastPosition) {
           // A waiting pupil's answer is not confirmed by a replica (docs/capacity.md: only joins and
           // admissions wait): a position read from admissions the replica never got grows back by them
           // after the failover. Only then; the place itself (order, admission) is checked below.
           const unconfirmed = lastSentAt >= crashFrom - UNCONFIRMED_SLACK_MS && lastSentAt <= killedAt;
-          if (!unconfirmed) problems.push(`${status.id} moved back from ${lastPosition} to ${position} (asked ${lastSentAt - crashFrom} ms, then ${thisSentAt - crashFrom} ms after the crash began; killed at ${killedAt - crashFrom} ms)`);
+          if (!unconfirmed) problems.push(`${status.id} moved back from ${lastPosition} to ${position} (asked ${lastSentAt - crashFrom} ms, then ${sentAt - crashFrom} ms after the crash began; killed at ${killedAt - crashFrom} ms)`);
           else movedBack.push(position - lastPosition);
         }
         lastPosition = position;
+        lastSentAt = sentAt;
         await sleep(300 + Math.random() * 300);
         const res = await call(room, `/rooms/${room}/tickets/${status.id}`, { headers: auth });
         if (res.status !== 200) {
           problems.push(`${status.id}: an acknowledged ticket answered ${res.status} ${await res.text()}`);
           return;
         }
+        sentAt = sentAtOf.get(res)!;
         status = v.parse(TicketStatusSchema, await res.json());
-        lastSentAt = sentAtNow;
-        sentAtNow = sentAtOf.get(res)!;
       }
       await sleep(HOLD_MS);
       const released = await call(room, `/rooms/${room}/tickets/${status.id}/release`, { method: 'POST', headers: auth });
